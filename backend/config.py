@@ -1,0 +1,55 @@
+"""All settings in one typed place. Every field can be set by an environment variable
+(`PROOFREAD_<FIELD>`, e.g. `PROOFREAD_ADAPTER=none`) or by the CLI flag of the same name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_ADAPTER = REPO_ROOT / "models" / "gemma3-270m-proofread-lora.gguf"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PROOFREAD_", extra="ignore")
+
+    engine: Literal["llama", "space"] = "llama"
+    base: Literal["gemma3-270m", "smollm2-135m"] = Field(
+        "gemma3-270m", description="Embedded base model, used when model_path is not set."
+    )
+    model_path: Path | None = Field(None, description="Any GGUF file; overrides `base`.")
+    chat_format: Literal["gemma", "chatml"] | None = Field(
+        None, description="Prompt format; defaults to the base model's own."
+    )
+    adapter: str = Field(
+        "default",
+        description="'default' = the shipped fine-tuned LoRA (if present), 'none', or a GGUF adapter path.",
+    )
+    n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
+    n_ctx: int = 2048
+    chunk_words: int = Field(160, description="Long emails are proofread paragraph groups of about this size.")
+    max_input_chars: int = 20_000
+    queue_size: int = Field(8, description="Requests waiting for the model worker before 503.")
+    space: str | None = Field(None, description="Gradio Space URL or owner/name, for engine=space.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    allowed_origins: list[str] = Field(default_factory=list, description="CORS origins; no wildcard by default.")
+    api_key: str | None = Field(None, description="If set, requests must send `Authorization: Bearer <key>`.")
+
+    def resolved_chat_format(self) -> str:
+        if self.chat_format:
+            return self.chat_format
+        return "chatml" if self.base == "smollm2-135m" and self.model_path is None else "gemma"
+
+    def resolved_adapter(self) -> Path | None:
+        if self.adapter == "none":
+            return None
+        if self.adapter == "default":
+            # The shipped adapter was trained on the Gemma base: never apply it to another model.
+            uses_gemma_base = self.model_path is None and self.base == "gemma3-270m"
+            return SHIPPED_ADAPTER if uses_gemma_base and SHIPPED_ADAPTER.exists() else None
+        return Path(self.adapter)

@@ -1,0 +1,1 @@
+"""Text generators behind the core: llama.cpp on this machine, or a remote Gradio Space."""

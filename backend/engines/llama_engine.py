@@ -1,0 +1,110 @@
+"""Greedy (or sampled) generation from a GGUF model through llama-cpp-python, token by token,
+stopping on the chat format's end-of-turn token."""
+
+from __future__ import annotations
+
+import codecs
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from backend.prompts import stop_marker
+
+
+class Cancelled(Exception):
+    """The caller no longer wants the result (client gone, stream cancelled)."""
+
+
+@dataclass
+class Generation:
+    text: str
+    prompt_tokens: int
+    generated_tokens: int
+    prompt_ms: float
+    generate_ms: float
+    finish_reason: str  # "stop" or "length"
+
+
+class LlamaEngine:
+    """One llama.cpp model. Not thread-safe: callers serialise access (the API uses one worker)."""
+
+    def __init__(self, model_path: Path, adapter_path: Path | None, chat_format: str, n_ctx: int, n_threads: int):
+        from llama_cpp import Llama
+
+        self.model_path = Path(model_path)
+        self.adapter_path = Path(adapter_path) if adapter_path else None
+        self.chat_format = chat_format
+        self.llm = Llama(
+            model_path=str(self.model_path),
+            lora_path=str(self.adapter_path) if self.adapter_path else None,
+            n_ctx=n_ctx,
+            n_threads=n_threads,
+            n_threads_batch=n_threads,
+            n_batch=512,
+            seed=0,
+            verbose=False,
+        )
+        marker = self.llm.tokenize(stop_marker(chat_format).encode(), add_bos=False, special=True)
+        self.stop_ids = {self.llm.token_eos(), *([marker[0]] if len(marker) == 1 else [])}
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.llm.tokenize(text.encode(), add_bos=False, special=False))
+
+    def generate(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        seed: int = 0,
+        on_token: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Generation:
+        prompt_ids = self.llm.tokenize(prompt.encode(), add_bos=True, special=True)
+        room = self.llm.n_ctx() - len(prompt_ids)
+        if room < 8:
+            raise ValueError("prompt does not fit the context window")
+        max_tokens = min(max_tokens, room)
+        self.llm.set_seed(seed)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        out_ids: list[int] = []
+        pieces: list[str] = []
+        finish_reason = "length"
+        start = time.perf_counter()
+        first_token_at = None
+        # llama-cpp-python reuses the KV cache for the longest common prefix with the previous
+        # prompt, so the fixed instruction is only evaluated once per process.
+        for token in self.llm.generate(
+            prompt_ids, temp=temperature, top_p=top_p, top_k=0 if temperature > 0 else 40, min_p=0.0,
+            repeat_penalty=1.0, reset=True,
+        ):
+            if first_token_at is None:
+                first_token_at = time.perf_counter()
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            if token in self.stop_ids:
+                finish_reason = "stop"
+                break
+            piece = decoder.decode(self.llm.detokenize([token], prev_tokens=prompt_ids + out_ids))
+            out_ids.append(token)
+            if piece:
+                pieces.append(piece)
+                if on_token is not None:
+                    on_token(piece)
+            if len(out_ids) >= max_tokens:
+                break
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            pieces.append(tail)
+        end = time.perf_counter()
+        first_token_at = first_token_at or end
+        return Generation(
+            text="".join(pieces),
+            prompt_tokens=len(prompt_ids),
+            generated_tokens=len(out_ids),
+            prompt_ms=(first_token_at - start) * 1000,
+            generate_ms=(end - first_token_at) * 1000,
+            finish_reason=finish_reason,
+        )

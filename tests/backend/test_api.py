@@ -1,0 +1,126 @@
+"""The HTTP API against real uvicorn servers running the real model."""
+
+import json
+import threading
+
+import httpx
+import pytest
+
+from tests.conftest import start_backend, stop_backend
+
+EMAIL = "Hi Sam,\n\nI has attached the report you ask for.\n\nBest,\nDana"
+SHORT = {"max_tokens": 24}
+
+
+def test_health_reports_the_loaded_model(live_backend):
+    health = httpx.get(f"{live_backend}/v1/health").json()
+    assert health["status"] == "ok" and health["model_loaded"]
+    assert health["model"]["base"].endswith(".gguf") and "llama_cpp_python" in health["versions"]
+    assert health["queue"]["capacity"] >= 1
+
+
+def test_proofread_returns_a_result(live_backend):
+    response = httpx.post(f"{live_backend}/v1/proofread", json={"text": EMAIL, "options": SHORT}, timeout=120)
+    assert response.status_code == 200
+    result = response.json()
+    assert result["original"] == EMAIL and "".join(s["corrected"] for s in result["diff"]) == result["corrected"]
+
+
+def test_score_returns_both_indicators(live_backend):
+    response = httpx.post(f"{live_backend}/v1/score", json={"text": "Send me the report now."})
+    assert response.status_code == 200
+    scores = response.json()
+    assert {"value", "label", "emoji", "reasons"} <= set(scores["politeness"]) and "emoji" in scores["sentiment"]
+
+
+def _read_events(response):
+    events, event = [], None
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            event = line[len("event: ") :]
+        elif line.startswith("data: "):
+            events.append((event, json.loads(line[len("data: ") :])))
+    return events
+
+
+def test_stream_sends_tokens_then_the_result(live_backend):
+    with httpx.stream("POST", f"{live_backend}/v1/proofread/stream", json={"text": EMAIL, "options": SHORT}, timeout=120) as response:
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
+        events = _read_events(response)
+    kinds = [kind for kind, _ in events]
+    assert kinds[-1] == "result" and kinds.count("token") >= 1 and set(kinds[:-1]) == {"token"}
+    assert events[-1][1]["original"] == EMAIL
+
+
+@pytest.mark.parametrize("route", ["/v1/proofread", "/v1/score", "/v1/proofread/stream"])
+def test_oversized_draft_is_413(live_backend, route):
+    response = httpx.post(f"{live_backend}{route}", json={"text": "word " * 5000}, timeout=30)
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+
+
+def test_a_megabyte_body_is_refused_before_parsing(live_backend):
+    response = httpx.post(f"{live_backend}/v1/proofread", content=b'{"text": "' + b"a" * 1_100_000 + b'"}',
+                          headers={"content-type": "application/json"}, timeout=30)
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"text": ""}, "empty"),
+        ({"text": "   \n"}, "empty"),
+        ({}, "invalid_request"),
+        ({"text": 42}, "invalid_request"),
+        ({"text": "<html><body><p>Hi</p><p>there</p></body></html>"}, "html"),
+        ({"text": "Hi", "options": {"temperature": 9}}, "invalid_request"),
+    ],
+)
+def test_bad_requests_are_422_with_a_code(live_backend, body, code):
+    response = httpx.post(f"{live_backend}/v1/proofread", json=body)
+    assert response.status_code == 422 and response.json()["error"]["code"] == code
+
+
+def test_malformed_json_is_422(live_backend):
+    response = httpx.post(f"{live_backend}/v1/proofread", content=b'{"text": "Hi', headers={"content-type": "application/json"})
+    assert response.status_code == 422
+
+
+def test_no_wildcard_cors(live_backend):
+    response = httpx.options(f"{live_backend}/v1/proofread",
+                             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert response.headers.get("access-control-allow-origin") not in ("*", "https://evil.example")
+
+
+def test_full_queue_answers_503_with_retry_after_and_loses_no_request():
+    process, url = start_backend("--queue-size", "1")
+    try:
+        statuses, lock = [], threading.Lock()
+
+        def call():
+            response = httpx.post(f"{url}/v1/proofread", json={"text": EMAIL, "options": {"max_tokens": 32}}, timeout=300)
+            with lock:
+                statuses.append((response.status_code, response.headers.get("retry-after")))
+
+        threads = [threading.Thread(target=call) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        codes = [code for code, _ in statuses]
+        assert len(statuses) == 6 and set(codes) <= {200, 503}
+        assert codes.count(200) >= 1 and codes.count(503) >= 1
+        assert all(retry for code, retry in statuses if code == 503)
+    finally:
+        log = stop_backend(process)
+    assert "attached the report" not in log  # no email text in the server's logs
+
+
+def test_api_key_is_required_when_configured():
+    process, url = start_backend(env={"PROOFREAD_API_KEY": "s3cret"})
+    try:
+        assert httpx.post(f"{url}/v1/score", json={"text": "Hi there."}).status_code == 401
+        ok = httpx.post(f"{url}/v1/score", json={"text": "Hi there."}, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200
+        assert httpx.get(f"{url}/v1/health").status_code == 200
+    finally:
+        stop_backend(process)

@@ -1,0 +1,96 @@
+"""The core through the real GGUF model (short max_tokens keeps it quick on 2 cores)."""
+
+from pathlib import Path
+
+import pytest
+
+from backend.engines.llama_engine import Cancelled
+from backend.input_checks import InputError
+from backend.types import Options, Timings
+
+EMAIL = "Hi Sam,\n\nI has attached the report you ask for.\n\nBest,\nDana"
+
+
+def test_result_has_everything_a_client_shows(proofreader):
+    result = proofreader.proofread(EMAIL, Options(max_tokens=48))
+    assert result.original == EMAIL
+    assert result.changed == (result.corrected != EMAIL)
+    assert "".join(s.original for s in result.diff) == EMAIL
+    assert "".join(s.corrected for s in result.diff) == result.corrected
+    assert result.scores_before.politeness.emoji and result.scores_before.sentiment.label
+    assert result.model.engine == "llama.cpp" and result.model.base.endswith(".gguf")
+    assert result.timings.prompt_tokens > 20 and 0 < result.timings.generated_tokens <= 48
+    assert result.timings.total_ms >= result.timings.generate_ms > 0
+
+
+def test_tokens_stream_through_the_callback(proofreader):
+    pieces = []
+    result = proofreader.proofread(EMAIL, Options(max_tokens=16), on_token=pieces.append)
+    assert pieces and 0 < result.timings.generated_tokens <= 16
+
+
+def test_greedy_output_is_reproducible(proofreader):
+    first = proofreader.engine.generate("<start_of_turn>user\nSay hi.<end_of_turn>\n<start_of_turn>model\n", max_tokens=12)
+    second = proofreader.engine.generate("<start_of_turn>user\nSay hi.<end_of_turn>\n<start_of_turn>model\n", max_tokens=12)
+    assert first.text == second.text and first.generated_tokens == second.generated_tokens
+
+
+def test_cancelled_generation_stops(proofreader):
+    with pytest.raises(Cancelled):
+        proofreader.proofread(EMAIL, Options(max_tokens=32), cancelled=lambda: True)
+
+
+def test_a_truncated_rewrite_never_replaces_the_draft(proofreader):
+    result = proofreader.proofread(EMAIL, Options(max_tokens=3))
+    assert result.corrected == EMAIL and not result.changed
+    assert any("cut off" in w or "dropped" in w for w in result.warnings)
+
+
+def test_non_english_draft_comes_back_unchanged_without_generation(proofreader):
+    text = "Привет, как дела? Встретимся завтра в офисе."
+    result = proofreader.proofread(text)
+    assert result.corrected == text and result.warnings and result.timings.generated_tokens == 0
+
+
+def test_bad_input_raises_a_clear_error(proofreader):
+    with pytest.raises(InputError):
+        proofreader.proofread("   ")
+
+
+class _EchoEngine:
+    """Stands in for the model in pure-logic tests: returns the email from the prompt with 'has' -> 'have'."""
+
+    model_path = Path("echo.gguf")
+    adapter_path = None
+    chat_format = "gemma"
+
+    def count_tokens(self, text):
+        return len(text.split())
+
+    def generate(self, prompt, *, max_tokens, on_token=None, **_):
+        from backend.engines.llama_engine import Generation
+
+        email = prompt.rsplit("Email:\n", 1)[1].split("<end_of_turn>")[0]
+        return Generation(email.replace(" has ", " have "), 10, 10, 1.0, 1.0, "stop")
+
+
+def _echo_proofreader():
+    from backend.config import Settings
+    from backend.proofreader import Proofreader
+    from backend.scoring import Scorer
+
+    return Proofreader(Settings(), engine=_EchoEngine(), scorer=Scorer())
+
+
+def test_surrounding_whitespace_and_crlf_line_ends_survive():
+    text = "\n  Hi Sam,\r\nI has the notes.\r\nDana\n\n"
+    result = _echo_proofreader()._rewrite(text, None, Options(), Timings(), [], None, None)
+    assert result == "\n  Hi Sam,\r\nI have the notes.\r\nDana\n\n"
+
+
+def test_long_email_is_proofread_in_chunks_and_keeps_blank_lines():
+    paragraph = "This has a sentence about the plan. " * 50
+    text = f"Hi team,\n\n{paragraph.strip()}\n\n\n{paragraph.strip()}\n\nBest,\nAna"
+    result = _echo_proofreader().proofread(text)
+    assert result.corrected == text.replace(" has ", " have ")
+    assert result.timings.generated_tokens > 10  # more than one chunk went to the engine

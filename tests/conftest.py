@@ -1,0 +1,93 @@
+"""Fixtures shared by every test folder: offline environment, free ports, a real proofreader
+and a real uvicorn server running the real GGUF model."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+# Nothing in the test suite may reach the internet.
+for _name, _value in {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_backend(*extra_args: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """Starts `python -m backend serve` on a free port and waits until /v1/health answers."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(port), *extra_args],
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"backend exited early:\n{process.stdout.read().decode(errors='replace')}")
+        try:
+            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("backend did not become healthy in 120 s")
+
+
+def stop_backend(process: subprocess.Popen) -> str:
+    """Stops the server and returns everything it logged (tests check it holds no email text)."""
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output.decode(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def live_backend():
+    """Base URL of a real uvicorn server with the real default model (shared by API and browser tests)."""
+    process, url = start_backend()
+    yield url
+    stop_backend(process)
+
+
+@pytest.fixture(scope="session")
+def proofreader():
+    """One real in-process Proofreader (default settings: embedded Gemma + shipped adapter if present)."""
+    from backend.config import Settings
+    from backend.proofreader import Proofreader
+
+    return Proofreader(Settings())
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"shared data folder not found at {SHARED_DATA}")
+    return SHARED_DATA
