@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 import typing
@@ -109,6 +110,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from backend.api.app import create_app
 
     settings = _settings_from(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     print(f"Proofreader API on http://{settings.host}:{settings.port} (docs at /docs). Ctrl+C stops it.", flush=True)
     uvicorn.run(create_app(settings), host=settings.host, port=int(settings.port), log_level="info")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import time
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -59,7 +60,14 @@ def create_app(settings: Settings | None = None, proofreader=None) -> FastAPI:
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > max_body:
             return error_response(413, "too_large", f"The request is over {max_body:,} bytes.")
-        return await call_next(request)
+        started = time.perf_counter()
+        response = await call_next(request)
+        # Sizes and timings only: the request body (the email) is never logged.
+        log.info(
+            "%s %s -> %d (%s bytes, %.0f ms)",
+            request.method, request.url.path, response.status_code, length or "?", (time.perf_counter() - started) * 1000,
+        )
+        return response
 
     install_error_handlers(app)
     app.include_router(router)

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 
 import backend
 from backend.api.schemas import ErrorResponse, Health, ProofreadRequest, QueueState, TextRequest
+from backend.engines.llama_engine import Cancelled
 from backend.input_checks import InputError, check_input
 from backend.scoring import Scores
 from backend.types import Result
@@ -46,7 +47,9 @@ def health(request: Request) -> Health:
         model_loaded=state.proofreader is not None,
         model=state.proofreader.model_info,
         versions=_versions(),
-        queue=QueueState(waiting=state.worker.waiting, capacity=state.worker.capacity),
+        queue=QueueState(
+            waiting=state.worker.waiting, capacity=state.worker.capacity, cancelled_total=state.worker.cancelled_total
+        ),
     )
 
 
@@ -92,6 +95,8 @@ async def proofread_stream(body: ProofreadRequest, request: Request) -> Streamin
             loop.call_soon_threadsafe(events.put_nowait, ("result", result.model_dump()))
         except InputError as exc:
             loop.call_soon_threadsafe(events.put_nowait, ("error", {"error": {"code": exc.code, "message": exc.message}}))
+        except Cancelled:
+            raise  # the worker counts it; nobody is listening any more
         except Exception:  # noqa: BLE001 - reported to the client; the draft is never in the message
             if not cancelled.is_set():
                 error = {"error": {"code": "internal", "message": "Proofreading failed; your draft is unchanged."}}

@@ -30,6 +30,7 @@ class ErrorResponse(BaseModel):
 class QueueState(BaseModel):
     waiting: int
     capacity: int
+    cancelled_total: int = Field(0, description="Jobs dropped because their client went away.")
 
 
 class Health(BaseModel):

@@ -8,6 +8,8 @@ import threading
 from concurrent.futures import Future
 from typing import Any, Callable
 
+from backend.engines.llama_engine import Cancelled
+
 
 class Busy(Exception):
     """The queue is full: the client should retry later."""
@@ -16,6 +18,7 @@ class Busy(Exception):
 class ModelWorker:
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
+        self.cancelled_total = 0  # jobs whose client left: skipped in the queue or stopped mid-generation
         self._jobs: queue.Queue = queue.Queue(maxsize=capacity)
         self._thread = threading.Thread(target=self._run, name="model-worker", daemon=True)
         self._thread.start()
@@ -43,8 +46,12 @@ class ModelWorker:
                 return
             # A client that left while waiting frees its slot without costing any model time.
             if (cancelled is not None and cancelled.is_set()) or not future.set_running_or_notify_cancel():
+                self.cancelled_total += 1
                 continue
             try:
                 future.set_result(fn())
+            except Cancelled as exc:
+                self.cancelled_total += 1
+                future.set_exception(exc)
             except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
                 future.set_exception(exc)
