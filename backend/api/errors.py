@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from backend.api.worker import Busy
 from backend.input_checks import InputError
@@ -30,6 +31,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             503, "busy", "The proofreader is busy; try again shortly.", {"Retry-After": str(RETRY_AFTER_SECONDS)}
         )
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException):
+        if exc.status_code == 400:  # FastAPI's "error parsing the body" (e.g. invalid UTF-8): same as bad JSON
+            return error_response(422, "invalid_request", "The request body is not valid JSON text.")
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError):

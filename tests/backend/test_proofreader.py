@@ -6,7 +6,7 @@ import pytest
 
 from backend.engines.llama_engine import Cancelled
 from backend.input_checks import InputError
-from backend.types import Options, Timings
+from backend.types import Options
 
 EMAIL = "Hi Sam,\n\nI has attached the report you ask for.\n\nBest,\nDana"
 
@@ -84,7 +84,7 @@ def _echo_proofreader():
 
 def test_surrounding_whitespace_and_crlf_line_ends_survive():
     text = "\n  Hi Sam,\r\nI has the notes.\r\nDana\n\n"
-    result = _echo_proofreader()._rewrite(text, None, Options(), Timings(), [], None, None)
+    result = _echo_proofreader().proofread(text).corrected
     assert result == "\n  Hi Sam,\r\nI have the notes.\r\nDana\n\n"
 
 
