@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     )
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     n_ctx: int = 2048
+    decoding: Literal["greedy", "draft_verify"] = Field(
+        "greedy",
+        description="At temperature 0: plain greedy, or exact greedy that verifies tokens drafted from the email in batches.",
+    )
     chunk_words: int = Field(160, description="Long emails are proofread paragraph groups of about this size.")
     max_input_chars: int = 20_000
     queue_size: int = Field(8, description="Requests waiting for the model worker before 503.")

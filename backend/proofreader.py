@@ -37,6 +37,7 @@ class Proofreader:
             chat_format=self.settings.resolved_chat_format(),
             n_ctx=self.settings.n_ctx,
             n_threads=self.settings.n_threads,
+            decoding=self.settings.decoding,
         )
         self.few_shot = False  # evaluation of a base model that was never fine-tuned turns this on
 
@@ -118,6 +119,7 @@ class Proofreader:
             seed=options.seed,
             on_token=on_token,
             cancelled=cancelled,
+            email=chunk,
         )
         timings.generate_ms += generation.prompt_ms + generation.generate_ms
         timings.prompt_tokens += generation.prompt_tokens

@@ -29,7 +29,15 @@ class Generation:
 class LlamaEngine:
     """One llama.cpp model. Not thread-safe: callers serialise access (the API uses one worker)."""
 
-    def __init__(self, model_path: Path, adapter_path: Path | None, chat_format: str, n_ctx: int, n_threads: int):
+    def __init__(
+        self,
+        model_path: Path,
+        adapter_path: Path | None,
+        chat_format: str,
+        n_ctx: int,
+        n_threads: int,
+        decoding: str = "greedy",
+    ):
         from llama_cpp import Llama
 
         self.model_path = Path(model_path)
@@ -47,6 +55,21 @@ class LlamaEngine:
         )
         marker = self.llm.tokenize(stop_marker(chat_format).encode(), add_bos=False, special=True)
         self.stop_ids = {self.llm.token_eos(), *([marker[0]] if len(marker) == 1 else [])}
+        # "draft_verify": exact greedy decoding that verifies tokens drafted from the email in one
+        # batch (backend/engines/draft_verify.py); used only when temperature == 0.
+        self.decoding = decoding
+        self._draft_verify = None
+
+    def tokenize_prompt(self, prompt: str, email: str | None) -> tuple[list[int], int | None]:
+        """Token ids of the prompt, and where the email's tokens start. Only the chat markup may
+        become control tokens: a draft containing "<end_of_turn>" cannot close the user's turn."""
+        if not email or email not in prompt:
+            return self.llm.tokenize(prompt.encode(), add_bos=True, special=True), None
+        before, _, after = prompt.rpartition(email)
+        head = self.llm.tokenize(before.encode(), add_bos=True, special=True)
+        body = self.llm.tokenize(email.encode(), add_bos=False, special=False)
+        tail = self.llm.tokenize(after.encode(), add_bos=False, special=True)
+        return head + body + tail, len(head)
 
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode(), add_bos=False, special=False))
@@ -61,8 +84,11 @@ class LlamaEngine:
         seed: int = 0,
         on_token: Callable[[str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        email: str | None = None,
     ) -> Generation:
-        prompt_ids = self.llm.tokenize(prompt.encode(), add_bos=True, special=True)
+        """`email`: the user's text inside `prompt`. It is tokenized as plain text, and draft_verify
+        drafts from it (the output mostly copies it)."""
+        prompt_ids, email_start = self.tokenize_prompt(prompt, email)
         room = self.llm.n_ctx() - len(prompt_ids)
         if room < 8:
             raise ValueError("prompt does not fit the context window")
@@ -74,12 +100,16 @@ class LlamaEngine:
         finish_reason = "length"
         start = time.perf_counter()
         first_token_at = None
-        # llama-cpp-python reuses the KV cache for the longest common prefix with the previous
-        # prompt, so the fixed instruction is only evaluated once per process.
-        for token in self.llm.generate(
-            prompt_ids, temp=temperature, top_p=top_p, top_k=0 if temperature > 0 else 40, min_p=0.0,
-            repeat_penalty=1.0, reset=True,
-        ):
+        # Both paths reuse the KV cache for the longest common prefix with the previous prompt,
+        # so the fixed instruction is only evaluated once per process.
+        if temperature == 0 and self.decoding == "draft_verify":
+            tokens = self._draft_verifier().tokens(prompt_ids, max_tokens, copy_from=email_start)
+        else:
+            tokens = self.llm.generate(
+                prompt_ids, temp=temperature, top_p=top_p, top_k=0 if temperature > 0 else 40, min_p=0.0,
+                repeat_penalty=1.0, reset=True,
+            )
+        for token in tokens:
             if first_token_at is None:
                 first_token_at = time.perf_counter()
             if cancelled is not None and cancelled():
@@ -95,6 +125,7 @@ class LlamaEngine:
                     on_token(piece)
             if len(out_ids) >= max_tokens:
                 break
+        tokens.close()  # ends the generator now, not at garbage collection
         tail = decoder.decode(b"", final=True)
         if tail:
             pieces.append(tail)
@@ -108,3 +139,10 @@ class LlamaEngine:
             generate_ms=(end - first_token_at) * 1000,
             finish_reason=finish_reason,
         )
+
+    def _draft_verifier(self):
+        if self._draft_verify is None:
+            from backend.engines.draft_verify import DraftVerifyDecoder
+
+            self._draft_verify = DraftVerifyDecoder(self.llm)
+        return self._draft_verify

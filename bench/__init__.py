@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.latency|decoding|concurrency|report` (see bench/RESULTS.md)."""

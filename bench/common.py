@@ -1,0 +1,145 @@
+"""Shared by the bench commands: test emails of a given length, percentiles, peak RSS, JSON output.
+
+Emails never reach a log or a result file: results hold ids, lengths and timings only."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+OUT_DIR = BENCH_DIR / "out"
+AESLC_DEV = REPO_ROOT.parent / "shared" / "data" / "emails" / "aeslc_dev.jsonl"
+FALLBACK = BENCH_DIR / "emails_fallback.txt"
+
+
+def _source_bodies() -> tuple[str, list[str]]:
+    if AESLC_DEV.exists():
+        with AESLC_DEV.open(encoding="utf-8") as handle:
+            bodies = [json.loads(line)["body"] for line in handle if line.strip()]
+        return "aeslc_dev", [b.strip() for b in bodies if len(b.split()) >= 15]
+    return "fallback", [b.strip() for b in FALLBACK.read_text(encoding="utf-8").split("===") if b.strip()]
+
+
+def cut_words(text: str, words: int) -> str:
+    """The first `words` words of `text`, keeping its line breaks."""
+    out: list[str] = []
+    count = 0
+    for line in text.split("\n"):
+        kept = []
+        for word in line.split():
+            if count == words:
+                break
+            kept.append(word)
+            count += 1
+        out.append(" ".join(kept))
+        if count == words:
+            break
+    return "\n".join(out).strip()
+
+
+def emails(words: int, n: int, seed: int = 0) -> tuple[str, list[str]]:
+    """`n` emails of exactly `words` words: one email, or several joined as paragraphs when one is too short."""
+    source, bodies = _source_bodies()
+    rng = random.Random(f"{seed}-{words}")
+    result = []
+    for _ in range(n):
+        parts: list[str] = []
+        while sum(len(p.split()) for p in parts) < words:
+            parts.append(rng.choice(bodies))
+        result.append(cut_words("\n\n".join(parts), words))
+    return source, result
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = (len(ordered) - 1) * q / 100
+    low = int(index)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (index - low)
+
+
+def summary(values: list[float]) -> dict:
+    return {
+        "n": len(values),
+        "p50": percentile(values, 50),
+        "p95": percentile(values, 95),
+        "min": min(values) if values else None,
+        "max": max(values) if values else None,
+    }
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> dict:
+    try:
+        revision = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        revision = ""
+    return {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "git": revision,
+        "cpus": os.cpu_count(),
+        "load_avg_1m": os.getloadavg()[0],
+        "python": platform.python_version(),
+    }
+
+
+def write_result(name: str, data: dict, quick: bool) -> Path:
+    """bench/out/<name>.json (or <name>.quick.json, which the report ignores)."""
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    path = OUT_DIR / f"{name}{'.quick' if quick else ''}.json"
+    data = {"bench": name, "quick": quick, "machine": machine(), **data}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def settings(**overrides):
+    from backend.config import Settings
+
+    return Settings(**overrides)
+
+
+class NeutralScorer:
+    """Stands in for the classifiers when their weights are not built yet, so the LLM path can
+    still be measured; results then say `"scorer": "neutral-stub"` and carry no classifier time."""
+
+    def score(self, text: str):
+        from backend.scoring.types import Score, Scores
+
+        return Scores(
+            sentiment=Score(value=0.0, label="neutral", emoji="😐"),
+            politeness=Score(value=0.5, label="neutral", emoji="😐"),
+        )
+
+
+def make_scorer():
+    """(scorer, name): the real classifiers if they load, else the neutral stub."""
+    try:
+        from backend.scoring import Scorer
+
+        return Scorer(), "classifiers"
+    except Exception as exc:  # noqa: BLE001 - missing weights or a package being edited
+        print(f"note: classifiers unavailable ({type(exc).__name__}); using a neutral stub scorer")
+        return NeutralScorer(), "neutral-stub"
+
+
+def make_proofreader(**overrides):
+    """(proofreader, scorer name) with the given Settings overrides."""
+    from backend.proofreader import Proofreader
+
+    scorer, name = make_scorer()
+    return Proofreader(settings(**overrides), scorer=scorer), name

@@ -1,0 +1,125 @@
+"""Draft-and-verify decoding (backend/engines/draft_verify.py) against plain greedy, with the real model."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.engines.draft_verify import PromptLookup
+
+
+def test_lookup_drafts_the_source_continuation_after_the_last_tokens():
+    lookup = PromptLookup([1, 2, 3, 4, 5, 6, 7])
+    assert lookup.draft([9, 2, 3], 3) == [4, 5, 6]
+
+
+def test_lookup_resyncs_on_a_shorter_ngram_after_an_edit():
+    lookup = PromptLookup([10, 11, 12, 13, 14, 15])
+    # The model replaced 12 by 99, then wrote 13: copying resumes after 13.
+    assert lookup.draft([10, 11, 99, 13], 2) == [14, 15]
+
+
+def test_lookup_prefers_the_repeat_nearest_to_where_copying_is():
+    source = [5, 1, 2, 5, 3, 4, 5, 6, 7]
+    lookup = PromptLookup(source, max_ngram=1)
+    lookup.cursor = 6
+    assert lookup.draft([5], 2) == [6, 7]
+
+
+def test_lookup_has_no_draft_for_unknown_tokens():
+    assert PromptLookup([1, 2, 3]).draft([42], 4) == []
+
+
+# --- with the real model ----------------------------------------------------------------------
+
+EMAILS = [
+    "Hi Sam,\nI has attached the report you ask for yesterday. Let me know if their are any issue.\nBest,\nDana",
+    "Hello team,\nThe meeting is moved to Thursday at 3 pm in room 4B. Thanks for your patience.\nMaria",
+    "John,\nSend me the invoice now. I told you three times already and nobody answered.\nMike",
+    "Dear Mr. Patel,\nThank you for your quick reply. Could we schedule a call early next week to go "
+    "through the payment terms? I am available Monday after 10 am.\nKind regards,\nLaura Chen",
+]
+
+
+@pytest.fixture(scope="module")
+def engine_and_prompts():
+    from bench.common import NeutralScorer
+    from backend import prompts
+    from backend.config import Settings
+    from backend.proofreader import Proofreader, default_max_tokens
+
+    proofreader = Proofreader(Settings(decoding="greedy"), scorer=NeutralScorer())
+    engine = proofreader.engine
+    # Without the fine-tuned adapter the base model only copies when shown examples (few-shot).
+    few_shot = engine.adapter_path is None
+    rendered = []
+    for email in EMAILS:
+        turns = prompts.messages(email, NeutralScorer().score(email), few_shot=few_shot)
+        prompt = prompts.render_prompt(turns, engine.chat_format)
+        rendered.append((email, prompt, min(48, default_max_tokens(engine.count_tokens(email)))))
+    return engine, rendered
+
+
+def _generate(engine, decoding, email, prompt, max_tokens, **kwargs):
+    engine.decoding = decoding
+    return engine.generate(prompt, max_tokens=max_tokens, temperature=0.0, email=email, **kwargs)
+
+
+@pytest.mark.slow
+def test_draft_verify_output_is_identical_to_plain_greedy(engine_and_prompts):
+    engine, rendered = engine_and_prompts
+    for email, prompt, max_tokens in rendered:
+        greedy = _generate(engine, "greedy", email, prompt, max_tokens)
+        fast = _generate(engine, "draft_verify", email, prompt, max_tokens)
+        assert fast.text == greedy.text
+        assert (fast.generated_tokens, fast.finish_reason) == (greedy.generated_tokens, greedy.finish_reason)
+
+
+def test_streamed_pieces_join_to_the_returned_text(engine_and_prompts):
+    engine, rendered = engine_and_prompts
+    email, prompt, max_tokens = rendered[0]
+    pieces: list[str] = []
+    result = _generate(engine, "draft_verify", email, prompt, max_tokens, on_token=pieces.append)
+    assert "".join(pieces) == result.text and len(pieces) > 1
+
+
+def test_token_limit_is_exact(engine_and_prompts):
+    engine, rendered = engine_and_prompts
+    email, prompt, _ = rendered[1]
+    result = _generate(engine, "draft_verify", email, prompt, 5)
+    assert result.generated_tokens <= 5
+    if result.finish_reason == "length":
+        assert result.generated_tokens == 5
+
+
+def test_cancellation_stops_and_leaves_the_cache_usable(engine_and_prompts):
+    from backend.engines.llama_engine import Cancelled
+
+    engine, rendered = engine_and_prompts
+    email, prompt, max_tokens = rendered[2]
+    reference = _generate(engine, "greedy", email, prompt, max_tokens)
+    calls = []
+    with pytest.raises(Cancelled):
+        _generate(engine, "draft_verify", email, prompt, max_tokens, cancelled=lambda: calls.append(1) or len(calls) > 3)
+    assert len(calls) == 4  # checked before every token, as in plain decoding
+    again = _generate(engine, "greedy", email, prompt, max_tokens)
+    assert again.text == reference.text
+
+
+def test_switching_methods_keeps_the_shared_cache_consistent(engine_and_prompts):
+    engine, rendered = engine_and_prompts
+    (email_a, prompt_a, max_a), (email_b, prompt_b, max_b) = rendered[0], rendered[3]
+    first = _generate(engine, "greedy", email_a, prompt_a, max_a)
+    _generate(engine, "draft_verify", email_b, prompt_b, max_b)
+    assert _generate(engine, "greedy", email_a, prompt_a, max_a).text == first.text
+    # The whole prompt is cached now: draft_verify must still produce the same continuation.
+    same = _generate(engine, "draft_verify", email_a, prompt_a, max_a)
+    assert _generate(engine, "draft_verify", email_a, prompt_a, max_a).text == same.text
+
+
+def test_the_fixed_instruction_is_reused_across_emails(engine_and_prompts):
+    engine, rendered = engine_and_prompts
+    for email, prompt, _ in rendered[:2]:
+        _generate(engine, "draft_verify", email, prompt, 4)
+    stats = engine._draft_verifier().stats
+    assert stats.prompt_tokens_reused >= 50  # the instruction is ~80 tokens
+    assert stats.prompt_tokens_evaluated < engine.llm.tokenize(rendered[1][1].encode(), add_bos=True, special=True).__len__() - 50
