@@ -1,0 +1,32 @@
+"""Sentiment and politeness scores of a text, behind one `Scorer.score(text) -> Scores` interface."""
+
+from __future__ import annotations
+
+from backend.scoring.embedding import SentenceEmbedder, shared_embedder
+from backend.scoring.politeness import PolitenessClassifier
+from backend.scoring.sentiment import SentimentClassifier
+from backend.scoring.text_units import units as split_units
+from backend.scoring.types import Reason, Score, Scores
+
+__all__ = ["Reason", "Score", "Scores", "Scorer"]
+
+
+class Scorer:
+    """Loads both classifiers once (they share one embedding model); `score()` is cheap afterwards.
+
+    The email is split into sentences and embedded once; both heads read the same vectors.
+    Nothing here logs the text."""
+
+    def __init__(self, embedder: SentenceEmbedder | None = None) -> None:
+        embedder = embedder or shared_embedder()
+        self._embedder = embedder
+        self._sentiment = SentimentClassifier(embedder)
+        self._politeness = PolitenessClassifier(embedder)
+
+    def score(self, text: str) -> Scores:
+        units = split_units(text)
+        embeddings = self._embedder.embed(units, batch_size=1)
+        return Scores(
+            sentiment=self._sentiment.score(text, units, embeddings),
+            politeness=self._politeness.score(text, units, embeddings),
+        )

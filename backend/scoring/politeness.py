@@ -1,0 +1,77 @@
+"""Politeness of an email: a logistic-regression head trained on the Stanford Politeness Corpus
+(strategies + VADER + MiniLM sentence embedding), applied to each sentence of the email and
+aggregated, with the strategies found (or missing) as reasons. See MODEL_CARD.md."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backend.scoring import strategies
+from backend.scoring.embedding import SentenceEmbedder, shared_embedder
+from backend.scoring.features import politeness_matrix
+from backend.scoring.linear import LinearHead
+from backend.scoring.text_units import units as split_units
+from backend.scoring.types import Reason, Score
+
+EMOJI = {"rude": "😠", "neutral": "😐", "polite": "😊"}
+
+
+def aggregate(unit_logits: np.ndarray, email_logit: float, min_weight: float) -> float:
+    """One rude sentence makes a rude email, so the rudest sentence weighs in next to the whole email."""
+    return float(min_weight * unit_logits.min() + (1.0 - min_weight) * email_logit)
+
+
+def email_features(units: list[str], embeddings: np.ndarray) -> np.ndarray:
+    """The whole email as one request: strategies and VADER of all its sentences, and the mean of
+    their embeddings (renormalised; free, unlike a second encoder pass over the whole text)."""
+    mean = embeddings.mean(axis=0)
+    mean = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    return politeness_matrix([" ".join(units)], mean[None, :])
+
+
+class PolitenessClassifier:
+    def __init__(self, embedder: SentenceEmbedder | None = None, head: LinearHead | None = None) -> None:
+        self._head = head or LinearHead.load("politeness")
+        self._embedder = embedder or shared_embedder()
+        meta = self._head.meta
+        self.rude_below = float(meta["rude_below"])
+        self.polite_from = float(meta["polite_from"])
+        self.min_weight = float(meta["min_weight"])
+        names = meta["features"]
+        coef = self._head.coef[0]
+        # Learned weight of each strategy, used to order the reasons by how much they moved the score.
+        self._strategy_weight = {n: float(coef[names.index(n)]) for n in strategies.NAMES if n in names}
+
+    def unit_logits(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+        return self._head.logits(politeness_matrix(texts, embeddings))[:, 0]
+
+    def probability(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> float:
+        units = split_units(text) if units is None else units
+        if not units:
+            return 0.5
+        embeddings = self._embedder.embed(units, batch_size=1) if embeddings is None else embeddings
+        email_logit = float(self._head.logits(email_features(units, embeddings))[0, 0])
+        z = aggregate(self.unit_logits(units, embeddings), email_logit, self.min_weight)
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+    def label(self, probability: float, rude_strategy_found: bool = True) -> str:
+        """`rude` needs a low score *and* a rude strategy to show as the reason: the prompt then asks the
+        model to soften, so a curt but neutral email (a news forward, a terse FYI) must not get there."""
+        if probability < self.rude_below and rude_strategy_found:
+            return "rude"
+        if probability >= self.polite_from:
+            return "polite"
+        return "neutral"
+
+    def reasons(self, text: str) -> list[Reason]:
+        found = strategies.reasons(text)
+        present = [r for r in found if r.present]
+        missing = [r for r in found if not r.present]
+        present.sort(key=lambda r: (r.effect != "rude", -abs(self._strategy_weight.get(r.strategy, 0.0))))
+        return present + missing
+
+    def score(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> Score:
+        p = self.probability(text, units, embeddings)
+        reasons = self.reasons(text) if text.strip() else []
+        label = self.label(p, strategies.rude_evidence(reasons))
+        return Score(value=round(p, 4), label=label, emoji=EMOJI[label], reasons=reasons)

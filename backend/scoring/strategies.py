@@ -1,0 +1,105 @@
+"""The politeness strategies of Danescu-Niculescu-Mizil et al. (ACL 2013), plus three that emails need
+(direct command, urgency, accusation), found with regular expressions and word lists.
+
+Each strategy is a binary feature of the classifier and, when found, a `Reason` with the words that
+triggered it. `effect` is the direction the 2013 paper reports (and the trained weights confirm, see
+the model card); a few strategies the paper found neutral-ish are kept as features but never shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from backend.scoring.types import Reason
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    effect: str  # "polite" | "rude"
+    pattern: re.Pattern
+    shown: bool = True  # whether the UI is told about it
+
+
+def _words(words: str) -> str:
+    return r"\b(?:" + "|".join(w.strip().replace(" ", r"\s+") for w in words.split(",")) + r")\b"
+
+
+# A sentence start: the beginning of the text/line or after terminal punctuation.
+_START = r"(?:^|(?<=[.!?:;\n])|(?<=^[\"'(]))\s*"
+_COMMAND_VERBS = (
+    "send,give,do,fix,stop,get,tell,answer,reply,respond,call,email,update,finish,make,check,explain,"
+    "read,look,remove,delete,change,add,write,bring,submit,provide,come,go,move,put,use,"
+    "review,sign,return,pay,confirm,keep,leave,quit,don't,do not,never,forward,resend,cancel,sort"
+)
+
+STRATEGIES: list[Strategy] = [
+    Strategy("gratitude", "polite", re.compile(_words("thanks,thank you,thank u,thx,appreciate,appreciated,grateful,much obliged"), _I)),
+    Strategy("deference", "polite", re.compile(_START + _words("great,good,nice,interesting,cool,excellent,awesome,wonderful,impressive,well done") + r"(?!\s+(?:to|for)\b)", _I)),
+    Strategy("greeting", "polite", re.compile(_START + _words("hi,hello,hey,dear,greetings,good morning,good afternoon,good evening,howdy"), _I)),
+    Strategy("apology", "polite", re.compile(_words("sorry,apologize,apologise,apologies,apologizing,excuse me,forgive me,pardon,my bad,my fault,i regret"), _I)),
+    Strategy("please", "polite", re.compile(r"(?<![.!?\n]\s)(?<!^)\bplease\b(?!$)", _I | re.MULTILINE)),
+    Strategy("please_start", "rude", re.compile(_START + r"please\b", _I | re.MULTILINE), shown=False),
+    Strategy("by_the_way", "polite", re.compile(_words("by the way,btw,incidentally"), _I)),
+    Strategy("hedge", "polite", re.compile(_words(
+        "i think,i believe,i guess,i suppose,i wonder,wondering,wonder if,maybe,perhaps,possibly,probably,might,"
+        "seems,seem,suggest,somewhat,a bit,a little,sort of,kind of,if possible,if you can,if you could,when you get a chance,"
+        "when you have a moment,would it be possible,would you mind,do you mind,no rush,no hurry,if it's not too much"), _I)),
+    Strategy("counterfactual_modal", "polite", re.compile(_words("could you,would you,could we,would it,could i,would you be"), _I)),
+    Strategy("indicative_modal", "polite", re.compile(_words("can you,will you,can we,can i,can u"), _I), shown=False),
+    Strategy("first_person_plural", "polite", re.compile(_words("we,our,us,ours,let's"), _I), shown=False),
+    Strategy("first_person_start", "polite", re.compile(_START + _words("i,my,i'm,i've,i'd,i'll"), _I | re.MULTILINE), shown=False),
+    Strategy("direct_question", "rude", re.compile(_START + _words("what,why,who,how,where,when") + r"[^.!?\n]*\?", _I | re.MULTILINE)),
+    Strategy("direct_start", "rude", re.compile(_START + _words("so,then,and,but,or") + r"\b(?!\s*,)", _I | re.MULTILINE), shown=False),
+    Strategy("second_person_start", "rude", re.compile(_START + _words("you,your,you're,you've,you'd,you'll,u"), _I | re.MULTILINE)),
+    Strategy("factuality", "rude", re.compile(_words("in fact,actually,really,the point is,the reality is,the truth is,obviously,clearly,of course"), _I)),
+    Strategy("direct_command", "rude", re.compile(_START + r"(?:please,?\s+)?(?:just\s+)?" + _words(_COMMAND_VERBS) + r"\b(?!\s+(?:you|we|i)\b)", _I | re.MULTILINE)),
+    Strategy("urgency", "rude", re.compile(_words("now,immediately,asap,right away,at once,right now,today,without delay,by eod,no excuses"), _I)),
+    Strategy("accusation", "rude", re.compile(_words(
+        "you never,you always,you didn't,you did not,you failed,you forgot,you keep,you still haven't,you haven't,"
+        "why didn't you,why haven't you,why did you,why would you,unacceptable,ridiculous,pathetic,useless,incompetent,"
+        "stupid,nonsense,waste of time,wasting my time,how many times,for the last time,what is wrong with you,no excuses,"
+        "i already told you,as i already said,clearly you,obviously you,not my problem,do your job,i am not asking again,i'm not asking again,don't make me ask"), _I)),
+    Strategy("exclamation", "rude", re.compile(r"!{1,}|\?!"), shown=False),
+    Strategy("all_caps", "rude", re.compile(r"\b[A-Z]{4,}\b"), shown=False),
+]
+
+NAMES = [s.name for s in STRATEGIES]
+_SHOWN_MISSING = ("greeting", "please", "gratitude")
+
+
+def features(text: str) -> list[float]:
+    """1.0 where a strategy is present in `text`, else 0.0 (order: `NAMES`)."""
+    return [1.0 if s.pattern.search(text) else 0.0 for s in STRATEGIES]
+
+
+def reasons(text: str, show_missing: bool = True) -> list[Reason]:
+    """Strategies found in `text` (with evidence) and, optionally, polite ones it lacks."""
+    found: list[Reason] = []
+    for s in STRATEGIES:
+        if not s.shown:
+            continue
+        m = s.pattern.search(text)
+        if m:
+            found.append(Reason(strategy=s.name, effect=s.effect, present=True, evidence=_clip(m.group(0))))
+    if show_missing:
+        present = {r.strategy for r in found}
+        found += [Reason(strategy=n, effect="polite", present=False) for n in _SHOWN_MISSING if n not in present]
+    return found
+
+
+def rude_evidence(found: list[Reason]) -> bool:
+    """Strong enough to call an email rude: an accusation, or a bare command (not "Please send...",
+    which business email uses all the time)."""
+    return any(
+        r.present and (r.strategy == "accusation" or (r.strategy == "direct_command" and not r.evidence.lower().startswith("please")))
+        for r in found
+    )
+
+
+def _clip(evidence: str, limit: int = 40) -> str:
+    evidence = " ".join(evidence.split())
+    return evidence if len(evidence) <= limit else evidence[: limit - 1] + "…"

@@ -1,0 +1,43 @@
+// What the panel shows when the proofreader can't be reached or fails. The draft is never touched
+// here: the user gets the reason in plain words and a way to proofread it in the web app instead.
+
+export function fallbackMessage(error) {
+  if (error.code === "empty") return "There is no text of yours to proofread yet.";
+  if (error.code === "busy") return "The proofreader is busy. Try again in a moment. Your draft is unchanged.";
+  if (error.unreachable) return `${error.message} Is it running? Your draft is unchanged.`;
+  return `The proofreader could not check this draft: ${error.message} Your draft is unchanged.`;
+}
+
+/**
+ * @param {{onOpenWebApp: () => void, onCopy: () => void, onDismiss: () => void}} actions
+ */
+export function renderFallback(doc, error, actions) {
+  const box = doc.createElement("div");
+  box.className = "fallback";
+  box.setAttribute("role", "alert");
+  const p = doc.createElement("p");
+  p.className = "error-message";
+  p.textContent = fallbackMessage(error);
+  box.append(p);
+  const buttons = doc.createElement("div");
+  buttons.className = "actions";
+  const add = (name, label, handler) => {
+    const b = doc.createElement("button");
+    b.type = "button";
+    b.className = name;
+    b.textContent = label;
+    b.addEventListener("click", handler);
+    buttons.append(b);
+  };
+  if (error.code !== "empty") {
+    add("open-web-app primary", "Open the web app", actions.onOpenWebApp);
+    add("copy", "Copy draft", actions.onCopy);
+  }
+  add("dismiss", "Dismiss", actions.onDismiss);
+  box.append(buttons);
+  const note = doc.createElement("p");
+  note.className = "note";
+  note.textContent = error.code === "empty" ? "" : "The web app opens with your draft filled in; it is also copied to the clipboard.";
+  if (note.textContent) box.append(note);
+  return box;
+}

@@ -1,0 +1,120 @@
+"""Behaviour of the sentiment and politeness classifiers behind `Scorer.score()`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backend.prompts import tone_note
+from backend.scoring import Scorer, Scores
+from backend.scoring.linear import WEIGHTS_DIR, LinearHead
+
+CHECK_SET = [json.loads(line) for line in (Path(__file__).parent / "email_check_set.jsonl").open(encoding="utf-8")]
+
+
+def test_weights_are_small_committed_files():
+    for name in ("politeness", "sentiment"):
+        path = WEIGHTS_DIR / f"{name}.npz"
+        assert path.exists() and path.stat().st_size < 100_000
+        head = LinearHead.load(name)
+        assert head.coef.shape[1] == len(head.meta["features"])
+
+
+def test_serving_needs_neither_torch_nor_sklearn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from backend.scoring import Scorer; Scorer().score('Send me the report now.'); "
+        "bad = [m for m in ('torch', 'sklearn', 'transformers') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_score_returns_the_scores_shape(scorer: Scorer):
+    scores = scorer.score("Hi Sam,\nCould you send me the report?\nThanks,\nDana")
+    assert isinstance(scores, Scores)
+    assert -1.0 <= scores.sentiment.value <= 1.0
+    assert scores.sentiment.label in {"negative", "neutral", "positive"} and scores.sentiment.emoji
+    assert 0.0 <= scores.politeness.value <= 1.0
+    assert scores.politeness.label in {"rude", "neutral", "polite"} and scores.politeness.emoji
+    json.loads(scores.model_dump_json())
+
+
+@pytest.mark.parametrize("text", ["", "   \n ", "ok", "!!!", "a" * 5000, "word " * 3000])
+def test_odd_inputs_still_score(scorer: Scorer, text: str):
+    scores = scorer.score(text)
+    assert 0.0 <= scores.politeness.value <= 1.0 and -1.0 <= scores.sentiment.value <= 1.0
+
+
+def test_scoring_is_deterministic(scorer: Scorer):
+    text = CHECK_SET[0]["rude"]
+    assert scorer.score(text) == scorer.score(text)
+
+
+def test_vader_blind_command_reads_as_rude(scorer: Scorer):
+    # VADER gives this 0.0: the reason a trained politeness model exists.
+    assert scorer.score("Send me the report now.").politeness.label == "rude"
+
+
+def test_polite_request_reads_as_polite(scorer: Scorer):
+    text = "Hi Sam,\nCould you please send me the report when you get a chance? Thanks a lot for your help.\nBest,\nDana"
+    assert scorer.score(text).politeness.label == "polite"
+
+
+def test_sentiment_direction(scorer: Scorer):
+    good = scorer.score("Thank you so much, the launch went wonderfully and the whole team is delighted!").sentiment
+    bad = scorer.score("This is a disaster. The release failed again and customers are furious.").sentiment
+    assert good.label == "positive" and bad.label == "negative" and good.value > 0 > bad.value
+
+
+def test_email_check_set_rude_below_polite(scorer: Scorer):
+    """Hand-written check set (never trained on): the rude draft must score below its polite rewrite.
+
+    34 pairs; the model card reports 100% here. 90% (at most 3 misses) leaves room for a retrain's
+    noise while still failing if the email-level aggregation or the head breaks (a coin flip would be ~50%,
+    VADER gets much less)."""
+    ok = [scorer.score(r["rude"]).politeness.value < scorer.score(r["polite"]).politeness.value for r in CHECK_SET]
+    assert len(ok) >= 30
+    assert np.mean(ok) >= 0.9, [r["id"] for r, good in zip(CHECK_SET, ok) if not good]
+
+
+def test_email_check_set_labels(scorer: Scorer):
+    """At least half the rude drafts are labelled rude, and no polite rewrite or neutral version is."""
+    rude = [scorer.score(r["rude"]).politeness.label for r in CHECK_SET]
+    polite = [scorer.score(r["polite"]).politeness.label for r in CHECK_SET]
+    neutral = [scorer.score(r["neutral"]).politeness.label for r in CHECK_SET]
+    assert "rude" not in polite and "rude" not in neutral
+    assert rude.count("rude") / len(rude) >= 0.5  # measured 19/34; the threshold is conservative on purpose (model card)
+
+
+def _present(score, strategy):
+    return [r for r in score.reasons if r.strategy == strategy and r.present]
+
+
+def test_reasons_name_please_and_thanks(scorer: Scorer):
+    pol = scorer.score("Hi Ana,\nCould you please check the figures? Thanks!\nTom").politeness
+    assert _present(pol, "please")[0].evidence.lower() == "please"
+    assert _present(pol, "gratitude")[0].evidence.lower().startswith("thanks")
+    assert _present(pol, "greeting") and _present(pol, "counterfactual_modal")
+    assert all(r.effect == "polite" for r in pol.reasons)
+
+
+def test_reasons_name_commands_and_missing_strategies(scorer: Scorer):
+    pol = scorer.score("Send me the report now. Why didn't you do it yesterday?").politeness
+    assert _present(pol, "direct_command")[0].evidence.lower() == "send"
+    assert _present(pol, "urgency") and _present(pol, "accusation")
+    assert all(r.effect == "rude" for r in pol.reasons if r.present)
+    missing = {r.strategy for r in pol.reasons if not r.present}
+    assert {"gratitude", "please", "greeting"} <= missing
+
+
+def test_rude_draft_asks_the_prompt_to_soften(scorer: Scorer):
+    note = tone_note(scorer.score("Fix the build immediately. You broke it again."))
+    assert note.startswith("Tone: reads as rude") and "direct command" in note
+    assert "Keep the tone" in tone_note(scorer.score("Hi Tom,\nThanks for the update, see you on Monday.\nAna"))
