@@ -26,6 +26,8 @@ export function shippedFiles() {
     else files.push(relative(EXT, path).split(sep).join("/"));
   };
   for (const entry of SHIPPED) walk(join(EXT, entry));
+  // The bundle is generated (not committed): ship it even before the first build.
+  if (!files.includes(CONTENT_SCRIPT)) files.push(CONTENT_SCRIPT);
   return files;
 }
 
@@ -43,9 +45,8 @@ export function manifestFor(browser) {
 /** [{name, data}] for one browser's package. */
 export function packageEntries(browser) {
   return shippedFiles().map((name) => {
-    let data = readFileSync(join(EXT, name));
+    let data = name === CONTENT_SCRIPT ? Buffer.from(bundle()) : readFileSync(join(EXT, name));
     if (name === "manifest.json") data = Buffer.from(`${JSON.stringify(manifestFor(browser), null, 2)}\n`);
-    if (name === CONTENT_SCRIPT) data = Buffer.from(bundle());
     return { name, data };
   });
 }
