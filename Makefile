@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
+CONTENT_SCRIPT := extension/src/content/content-script.js
 # llama-cpp-python compiles from source; the multimodal part is not needed and doubles the build time.
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export HF_HUB_OFFLINE := 1
@@ -27,7 +28,11 @@ run: setup
 web: setup
 	$(PY) space/app.py
 
-setup: $(VENV)/.stamp-serve $(VENV)/.stamp-model
+setup: $(VENV)/.stamp-serve $(VENV)/.stamp-model $(CONTENT_SCRIPT)
+
+# The extension's content script is one classic script bundled from its ES modules (no dependencies).
+$(CONTENT_SCRIPT): $(filter-out $(CONTENT_SCRIPT),$(wildcard extension/src/*.js extension/src/content/*.js extension/src/content/adapters/*.js))
+	node extension/scripts/bundle-content.mjs
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +53,7 @@ $(VENV)/.stamp-test: requirements-dev.txt training/requirements.txt $(VENV)/.sta
 # Debian's browsers for the extension tests (never `playwright install`: no downloads here).
 $(VENV)/.stamp-browsers:
 	@if ! command -v chromium >/dev/null || ! command -v firefox-esr >/dev/null; then \
-		apt-get update && apt-get install -y chromium chromium-driver firefox-esr; fi
+		apt-get update && apt-get install -y chromium firefox-esr fonts-noto-color-emoji; fi
 	touch $@
 
 extension/node_modules/.package-lock.json: extension/package.json extension/package-lock.json
@@ -59,7 +64,7 @@ setup-test: setup $(VENV)/.stamp-test $(VENV)/.stamp-browsers extension/node_mod
 test: setup-test test-extension test-python
 
 test-extension:
-	cd extension && npm test
+	cd extension && npm test && npm run lint
 
 test-python:
 	$(PY) -m pytest

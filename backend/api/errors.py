@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from backend.api.worker import Busy
+from backend.engines.space_engine import SpaceError
 from backend.input_checks import InputError
 
 RETRY_AFTER_SECONDS = 5
@@ -31,6 +32,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             503, "busy", "The proofreader is busy; try again shortly.", {"Retry-After": str(RETRY_AFTER_SECONDS)}
         )
+
+    @app.exception_handler(SpaceError)
+    async def _space_down(_: Request, __: SpaceError):
+        return error_response(502, "upstream_unavailable", "The Space behind this backend could not be reached; your draft is unchanged.")
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException):

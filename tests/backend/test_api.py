@@ -124,3 +124,15 @@ def test_api_key_is_required_when_configured():
         assert httpx.get(f"{url}/v1/health").status_code == 200
     finally:
         stop_backend(process)
+
+
+def test_unreachable_space_is_a_502_and_the_server_stays_up():
+    from tests.conftest import free_port
+
+    process, url = start_backend("--engine", "space", "--space", f"http://127.0.0.1:{free_port()}/")
+    try:
+        assert httpx.get(f"{url}/v1/health").json()["model"]["engine"] == "space"
+        response = httpx.post(f"{url}/v1/proofread", json={"text": EMAIL}, timeout=60)
+        assert response.status_code == 502 and response.json()["error"]["code"] == "upstream_unavailable"
+    finally:
+        stop_backend(process)
