@@ -1,0 +1,205 @@
+"""Compare models through the backend's real `Proofreader.proofread()` (same prompt, same guards).
+
+    python -m training.evaluate \\
+        --model base-fewshot=gemma3-270m+fewshot \\
+        --model tuned=gemma3-270m+models/gemma3-270m-proofread-lora.gguf \\
+        --out training/runs/eval-v1 [--limit 50] [--clean-limit 40]
+
+A model spec is LABEL=BASE[+ADAPTER.gguf][+fewshot][+gguf:PATH] (BASE: gemma3-270m | smollm2-135m).
+Metrics, on the held-out JFLEG validation split (training.data.jfleg, never trained on):
+  GLEU (multi-reference, outputs tokenized like JFLEG), exact match with a reference, output/input
+  length ratio, guard fallbacks, seconds per sentence;
+and on clean emails from AESLC dev (never trained on): the share returned unchanged, the share of
+words changed, seconds per email. Writes results.json and results.md. Texts are not written unless
+--save-outputs is given (they are public data sets, but the habit of not logging text stays)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ.setdefault(_var, "1")
+
+from training.data import emails as email_data  # noqa: E402
+from training.data import jfleg  # noqa: E402
+from training.gleu import corpus_gleu  # noqa: E402
+from training.textnorm import detokenize, tokenize  # noqa: E402
+
+CLEAN_SEED = 7
+
+
+@dataclass
+class ModelSpec:
+    label: str
+    base: str
+    adapter: str = "none"
+    few_shot: bool = False
+    model_path: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "ModelSpec":
+        label, _, rest = text.partition("=")
+        if not rest:
+            raise ValueError(f"model spec {text!r} must look like LABEL=BASE[+ADAPTER][+fewshot]")
+        base, *parts = rest.split("+")
+        spec = cls(label=label, base=base)
+        for part in parts:
+            if part == "fewshot":
+                spec.few_shot = True
+            elif part.startswith("gguf:"):
+                spec.model_path = part[5:]
+            else:
+                spec.adapter = part
+        return spec
+
+
+def validation_rows(limit: int | None = None) -> list[dict]:
+    """The held-out JFLEG validation sentences in id order (the first `limit` for quick runs)."""
+    _, validation = jfleg.split(jfleg.load())
+    return sorted(validation, key=lambda r: r["id"])[:limit]
+
+
+def clean_emails(limit: int, max_words: int = 80) -> list[str]:
+    """A fixed set of already-correct-looking emails from AESLC dev (never used for training)."""
+    pool = [e["text"] for e in email_data.load_emails("dev", max_words=max_words) if email_data.looks_clean(e["text"])]
+    random.Random(CLEAN_SEED).shuffle(pool)
+    return pool[:limit]
+
+
+def words_changed(a: str, b: str) -> float:
+    x, y = a.split(), b.split()
+    matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
+    same = sum(block.size for block in matcher.get_matching_blocks())
+    return 1 - same / max(len(x), 1)
+
+
+def make_proofreader(spec: ModelSpec, scorer, threads: int = 2):
+    from backend.config import Settings
+    from backend.proofreader import Proofreader
+
+    kwargs = {"base": spec.base, "adapter": spec.adapter, "n_threads": threads}
+    if spec.model_path:
+        kwargs["model_path"] = spec.model_path
+    proofreader = Proofreader(Settings(**kwargs), scorer=scorer)
+    proofreader.few_shot = spec.few_shot
+    return proofreader
+
+
+def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer, progress: bool = True, threads: int = 2) -> tuple[dict, dict]:
+    from tqdm import tqdm
+
+    proofreader = make_proofreader(spec, scorer, threads)
+    sources, hyps, refs = [], [], []
+    exact, ratios, fallbacks, seconds = 0, [], 0, []
+    outputs = {"jfleg": [], "clean": []}
+    for row in tqdm(rows, desc=f"{spec.label} jfleg", disable=not progress):
+        text = detokenize(row["source"])
+        start = time.perf_counter()
+        result = proofreader.proofread(text)
+        seconds.append(time.perf_counter() - start)
+        fallbacks += any(w.startswith("Kept your original") for w in result.warnings)
+        hyp = tokenize(result.corrected).split()
+        sources.append(row["source"].split())
+        hyps.append(hyp)
+        refs.append([r.split() for r in row["references"]])
+        exact += any(hyp == r.split() for r in row["references"])
+        ratios.append(len(hyp) / max(len(row["source"].split()), 1))
+        outputs["jfleg"].append({"id": row["id"], "source": text, "output": result.corrected})
+    unchanged, changed_words, email_seconds, email_fallbacks = 0, [], [], 0
+    for email in tqdm(emails, desc=f"{spec.label} clean", disable=not progress):
+        start = time.perf_counter()
+        result = proofreader.proofread(email)
+        email_seconds.append(time.perf_counter() - start)
+        unchanged += result.corrected == email
+        email_fallbacks += any(w.startswith("Kept your original") for w in result.warnings)
+        changed_words.append(words_changed(email, result.corrected))
+        outputs["clean"].append({"source": email, "output": result.corrected})
+    n, m = max(len(rows), 1), max(len(emails), 1)
+    metrics = {
+        "label": spec.label, "base": spec.base, "adapter": spec.adapter, "few_shot": spec.few_shot,
+        "jfleg_sentences": len(rows),
+        "gleu": round(100 * corpus_gleu(sources, hyps, refs), 2) if rows else None,
+        "exact_match": round(exact / n, 4),
+        "length_ratio": round(sum(ratios) / n, 3),
+        "jfleg_guard_fallbacks": round(fallbacks / n, 4),
+        "s_per_sentence": round(sum(seconds) / n, 3),
+        "clean_emails": len(emails),
+        "clean_unchanged": round(unchanged / m, 4),
+        "clean_words_changed": round(sum(changed_words) / m, 4),
+        "clean_guard_fallbacks": round(email_fallbacks / m, 4),
+        "s_per_email": round(sum(email_seconds) / m, 3),
+    }
+    return metrics, outputs
+
+
+def reference_rows(rows: list[dict]) -> dict:
+    """GLEU of copying the source, and of one human reference against the other three."""
+    sources = [r["source"].split() for r in rows]
+    refs = [[x.split() for x in r["references"]] for r in rows]
+    human = [[x.split() for x in r["references"][1:]] for r in rows]
+    return {
+        "copy_source_gleu": round(100 * corpus_gleu(sources, sources, refs), 2),
+        "human_ref0_vs_others_gleu": round(100 * corpus_gleu(sources, [r[0] for r in refs], human), 2),
+    }
+
+
+def markdown(results: dict) -> str:
+    cols = [("label", "model"), ("gleu", "GLEU"), ("exact_match", "exact match"), ("clean_unchanged", "clean unchanged"),
+            ("clean_words_changed", "words changed (clean)"), ("length_ratio", "length ratio"),
+            ("jfleg_guard_fallbacks", "guard fallbacks"), ("s_per_sentence", "s/sentence"), ("s_per_email", "s/email")]
+    lines = [f"JFLEG validation: {results['jfleg_sentences']} sentences (copy-source GLEU {results['reference']['copy_source_gleu']}, "
+             f"one human reference vs the other three {results['reference']['human_ref0_vs_others_gleu']}); "
+             f"clean AESLC dev emails: {results['clean_emails']}.", "",
+             "| " + " | ".join(c[1] for c in cols) + " |", "|" + "---|" * len(cols)]
+    for m in results["models"]:
+        cells = []
+        for key, _ in cols:
+            value = m[key]
+            if key in ("exact_match", "clean_unchanged", "clean_words_changed", "jfleg_guard_fallbacks"):
+                value = f"{100 * value:.1f}%"
+            cells.append(str(value))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, save_outputs: bool, threads: int = 2) -> dict:
+    from training.data.scoring import load_scorer
+
+    scorer, scorer_name = load_scorer("auto")
+    rows = validation_rows(limit)
+    emails = clean_emails(clean_limit)
+    results = {"jfleg_sentences": len(rows), "clean_emails": len(emails), "scorer": scorer_name, "llama_threads": threads,
+               "reference": reference_rows(rows), "models": []}
+    out.mkdir(parents=True, exist_ok=True)
+    for spec in specs:
+        metrics, outputs = evaluate_model(spec, rows, emails, scorer, threads=threads)
+        results["models"].append(metrics)
+        if save_outputs:
+            (out / f"outputs-{spec.label}.json").write_text(json.dumps(outputs, indent=1, ensure_ascii=False))
+        (out / "results.json").write_text(json.dumps(results, indent=2))
+    (out / "results.md").write_text(markdown(results))
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", action="append", required=True, help="LABEL=BASE[+ADAPTER][+fewshot]")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--limit", type=int, default=None, help="first N validation sentences (by id)")
+    parser.add_argument("--clean-limit", type=int, default=60)
+    parser.add_argument("--save-outputs", action="store_true", help="also write every output text")
+    parser.add_argument("--threads", type=int, default=2, help="llama.cpp threads (1 is faster when the cores are busy)")
+    args = parser.parse_args(argv)
+    results = run([ModelSpec.parse(m) for m in args.model], args.out, args.limit, args.clean_limit, args.save_outputs, args.threads)
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Train several configurations on a step budget and score each on the held-out validation split.
+
+One mechanism serves three experiments (a plan file each, under training/recipes/sweeps/):
+  - successive halving: rungs [30, 90, 270], keep the top third after each rung (model-centric search);
+  - data ablation: one rung, keep all, each configuration a different data mix (data-centric);
+  - base comparison: one rung, keep all, each configuration a different base model.
+
+    python -m training.sweep --plan training/recipes/sweeps/halving.yaml [--out training/runs/sweep-halving]
+    python -m training.sweep --plan ... --report-only      # rewrite the table and plot from sweep.json
+
+Each configuration is the plan's recipe plus `common` and its own `--set`-style overrides. At every
+rung it trains (resuming its own checkpoint) up to the rung's step budget, is exported to a GGUF
+adapter and evaluated through the backend's real `proofread()` on the first `eval_limit` validation
+sentences (GLEU) and `clean_limit` clean emails (over-correction). Everything is recorded in
+<out>/sweep.json after each evaluation, so an interrupted sweep resumes where it stopped; <out>/sweep.md
+holds the table and <out>/sweep.png the validation GLEU per rung.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from training.config import REPO_ROOT, load_recipe
+
+RUNS_DIR = REPO_ROOT / "training" / "runs"
+
+
+@dataclass
+class Plan:
+    recipe: str
+    configs: dict[str, list[str]]
+    rungs: list[int]
+    keep: float = 1.0
+    eval_limit: int = 80
+    clean_limit: int = 20
+    common: list[str] = field(default_factory=list)
+    description: str = ""
+
+    @classmethod
+    def load(cls, path: Path) -> "Plan":
+        raw = yaml.safe_load(Path(path).read_text())
+        plan = cls(**raw)
+        if sorted(plan.rungs) != plan.rungs or not plan.rungs:
+            raise ValueError("rungs must be increasing step budgets")
+        return plan
+
+
+def survivors(scores: dict[str, float], keep: float) -> list[str]:
+    """The best ceil(keep * n) configurations by validation GLEU (ties broken by name, for determinism)."""
+    ranked = sorted(scores, key=lambda name: (-scores[name], name))
+    return ranked[: max(1, math.ceil(keep * len(ranked)))]
+
+
+def recipe_overrides(plan: Plan, name: str, steps: int) -> list[str]:
+    overrides = list(plan.common) + list(plan.configs[name]) + [f"train.max_steps={steps}"]
+    # A configuration that changes the data gets its own data folder, so mixes never overwrite each other.
+    if any(o.startswith("data.") for o in plan.configs[name]) and not any(o.startswith("data.name=") for o in overrides):
+        base_name = load_recipe(REPO_ROOT / plan.recipe).data.name
+        overrides.append(f"data.name={base_name}-{name}")
+    # Checkpoints at every rung boundary, so the next rung resumes exactly where this one stopped.
+    overrides.append(f"train.save_steps={math.gcd(*plan.rungs)}")
+    return overrides
+
+
+def train_and_score(plan: Plan, name: str, steps: int, out: Path, data_dir: Path | None = None) -> dict:
+    from training.evaluate import ModelSpec, clean_emails, evaluate_model, validation_rows
+    from training.export import export_adapter
+    from training.data.scoring import load_scorer
+    from training.train import train
+
+    recipe = load_recipe(REPO_ROOT / plan.recipe, recipe_overrides(plan, name, steps))
+    run_dir = out / name
+    started = time.time()
+    train_metrics = train(recipe, run_dir, resume=True, data_dir=data_dir)
+    train_seconds = time.time() - started
+    adapter = export_adapter(run_dir / "adapter", run_dir / f"adapter-step{steps}.gguf", recipe.base)
+    scorer, _ = load_scorer("auto")
+    spec = ModelSpec(label=name, base=recipe.base, adapter=str(adapter))
+    metrics, _ = evaluate_model(spec, validation_rows(plan.eval_limit), clean_emails(plan.clean_limit), scorer, progress=False)
+    metrics.update(
+        steps=steps,
+        train_seconds=round(train_seconds, 1),
+        eval_seconds=round(time.time() - started - train_seconds, 1),
+        s_per_step=train_metrics.get("s_per_step"),
+        train_tokens_per_s=train_metrics.get("tokens_per_s"),
+        eval_loss=train_metrics.get("eval_loss"),
+    )
+    return metrics
+
+
+def run_sweep(plan: Plan, out: Path, data_dir: Path | None = None) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    state_path = out / "sweep.json"
+    state = json.loads(state_path.read_text()) if state_path.exists() else {"plan": plan.__dict__, "rungs": []}
+    alive = list(plan.configs)
+    for index, steps in enumerate(plan.rungs):
+        if len(state["rungs"]) <= index:
+            state["rungs"].append({"steps": steps, "results": {}})
+        results = state["rungs"][index]["results"]
+        for name in alive:
+            if name in results:
+                continue  # done before an interruption
+            results[name] = train_and_score(plan, name, steps, out, data_dir)
+            state_path.write_text(json.dumps(state, indent=2))
+            write_report(state, out)
+        alive = survivors({n: results[n]["gleu"] for n in alive}, plan.keep)
+        state["rungs"][index]["promoted"] = alive
+        state_path.write_text(json.dumps(state, indent=2))
+    write_report(state, out)
+    return state
+
+
+def markdown(state: dict) -> str:
+    plan = state["plan"]
+    cost = sum(r["train_seconds"] + r["eval_seconds"] for rung in state["rungs"] for r in rung["results"].values())
+    lines = [
+        f"{plan.get('description', '').strip()}",
+        "",
+        f"Recipe `{plan['recipe']}`, rungs {plan['rungs']} steps, keep {plan['keep']:.2f} per rung; "
+        f"validation: first {plan['eval_limit']} JFLEG validation sentences, {plan['clean_limit']} clean emails. "
+        f"CPU time spent: {cost / 3600:.2f} h (2 cores).",
+        "",
+        "| rung (steps) | configuration | overrides | GLEU | exact match | clean unchanged | words changed (clean) | s/step | promoted |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for rung in state["rungs"]:
+        promoted = set(rung.get("promoted", []))
+        for name, m in sorted(rung["results"].items(), key=lambda kv: -kv[1]["gleu"]):
+            overrides = " ".join(plan["configs"][name]) or "(recipe as is)"
+            lines.append(
+                f"| {rung['steps']} | {name} | `{overrides}` | {m['gleu']} | {100 * m['exact_match']:.1f}% | "
+                f"{100 * m['clean_unchanged']:.1f}% | {100 * m['clean_words_changed']:.1f}% | {m['s_per_step']} | "
+                f"{'yes' if name in promoted else ''} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def plot(state: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for name in state["plan"]["configs"]:
+        points = [(r["steps"], r["results"][name]["gleu"]) for r in state["rungs"] if name in r["results"]]
+        if points:
+            ax.plot(*zip(*points), marker="o", label=name)
+    ax.set_xlabel("training steps (rung budget)")
+    ax.set_ylabel("validation GLEU")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(state: dict, out: Path) -> None:
+    (out / "sweep.md").write_text(markdown(state))
+    plot(state, out / "sweep.png")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--plan", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=None, help="default: training/runs/sweep-<plan name>")
+    parser.add_argument("--data-dir", type=Path, default=None, help="a prebuilt data folder for every configuration (smoke tests)")
+    parser.add_argument("--report-only", action="store_true")
+    args = parser.parse_args(argv)
+    plan = Plan.load(args.plan)
+    out = args.out or RUNS_DIR / f"sweep-{args.plan.stem}"
+    if args.report_only:
+        write_report(json.loads((out / "sweep.json").read_text()), out)
+    else:
+        run_sweep(plan, out, args.data_dir)
+    print((out / "sweep.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
