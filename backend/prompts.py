@@ -52,19 +52,23 @@ def tone_note(scores: Scores) -> str:
     return f"Tone: {politeness.label}, {scores.sentiment.label}. Keep the tone."
 
 
-def user_message(email: str, scores: Scores) -> str:
-    return f"{INSTRUCTION}\n{tone_note(scores)}\n\nEmail:\n{email}"
+# The example turns carry a fixed tone note, so the few-shot prefix is the same for every email and
+# llama.cpp reuses it from the KV cache.
+FEW_SHOT_TONE_NOTE = "Tone: neutral, neutral. Keep the tone."
 
 
-def messages(email: str, scores: Scores, few_shot: bool = False, few_shot_scores: Scores | None = None) -> list[dict]:
-    """Chat messages for one email; with `few_shot`, example turns come first (scored as `few_shot_scores`)."""
+def user_message(email: str, note: str) -> str:
+    return f"{INSTRUCTION}\n{note}\n\nEmail:\n{email}"
+
+
+def messages(email: str, scores: Scores, few_shot: bool = False) -> list[dict]:
+    """Chat messages for one email; with `few_shot`, the example turns come first."""
     turns: list[dict] = []
     if few_shot:
-        example_scores = few_shot_scores or scores
         for source, target in FEW_SHOT_EXAMPLES:
-            turns.append({"role": "user", "content": user_message(source, example_scores)})
+            turns.append({"role": "user", "content": user_message(source, FEW_SHOT_TONE_NOTE)})
             turns.append({"role": "assistant", "content": target})
-    turns.append({"role": "user", "content": user_message(email, scores)})
+    turns.append({"role": "user", "content": user_message(email, tone_note(scores))})
     return turns
 
 

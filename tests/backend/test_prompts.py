@@ -35,3 +35,11 @@ def test_few_shot_adds_example_turns_before_the_email():
     turns = prompts.messages("Hello.", _scores(), few_shot=True)
     assert [t["role"] for t in turns] == ["user", "assistant"] * len(prompts.FEW_SHOT_EXAMPLES) + ["user"]
     assert turns[-1]["content"].endswith("Email:\nHello.")
+
+
+def test_few_shot_prefix_is_the_same_for_every_email():
+    rude = _scores("rude", [Reason(strategy="direct_command", effect="rude", evidence="send")])
+    first = prompts.render_prompt(prompts.messages("Send it.", rude, few_shot=True), "gemma")
+    second = prompts.render_prompt(prompts.messages("Hello.", _scores(), few_shot=True), "gemma")
+    prefix = first[: first.rindex(prompts.INSTRUCTION)]
+    assert second.startswith(prefix) and len(prefix) > 200
