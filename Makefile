@@ -59,7 +59,12 @@ $(VENV)/.stamp-browsers:
 extension/node_modules/.package-lock.json: extension/package.json extension/package-lock.json
 	npm ci --prefix extension --no-audit --no-fund
 
-setup-test: setup $(VENV)/.stamp-test $(VENV)/.stamp-browsers extension/node_modules/.package-lock.json
+# harper.js: the rule-based checker the model is compared against (training/baselines/).
+training/baselines/harper/node_modules/.package-lock.json: training/baselines/harper/package.json training/baselines/harper/package-lock.json
+	npm ci --prefix training/baselines/harper --no-audit --no-fund
+
+setup-test: setup $(VENV)/.stamp-test $(VENV)/.stamp-browsers extension/node_modules/.package-lock.json \
+	training/baselines/harper/node_modules/.package-lock.json
 
 test: setup-test test-extension test-python
 
@@ -73,4 +78,4 @@ package: extension/node_modules/.package-lock.json
 	cd extension && npm run package
 
 clean:
-	rm -rf $(VENV) extension/node_modules dist test-artifacts
+	rm -rf $(VENV) extension/node_modules training/baselines/harper/node_modules dist test-artifacts

@@ -5,7 +5,8 @@
         --model tuned=gemma3-270m+models/gemma3-270m-proofread-lora.gguf \\
         --out training/runs/eval-v1 [--limit 50] [--clean-limit 40]
 
-A model spec is LABEL=BASE[+ADAPTER.gguf][+fewshot][+gguf:PATH] (BASE: gemma3-270m | smollm2-135m).
+A model spec is LABEL=BASE[+ADAPTER.gguf][+fewshot][+gguf:PATH] (BASE: gemma3-270m | smollm2-135m),
+or `harper=harper` for the rule-based baseline (harper.js, first suggestion per lint; training/baselines/).
 Metrics, on the held-out JFLEG validation split (training.data.jfleg, never trained on):
   GLEU (multi-reference, outputs tokenized like JFLEG), exact match with a reference, output/input
   length ratio, guard fallbacks, seconds per sentence;
@@ -90,6 +91,10 @@ def tone_cases(limit: int, skip: int, max_words: int = 80) -> list[tuple[str, st
 
 
 def make_proofreader(spec: ModelSpec, scorer, threads: int = 2):
+    if spec.base == "harper":  # the rule-based baseline: `--model harper=harper`
+        from training.baselines.harper_proofreader import HarperProofreader
+
+        return HarperProofreader()
     from backend.config import Settings
     from backend.proofreader import Proofreader
 
@@ -110,6 +115,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
     proofreader = make_proofreader(spec, scorer, threads)
     sources, hyps, refs = [], [], []
     exact, ratios, fallbacks, seconds = 0, [], 0, []
+    generated_tokens, generate_ms = 0, 0.0
     outputs = {"jfleg": [], "clean": []}
     for row in tqdm(rows, desc=f"{spec.label} jfleg", disable=not progress):
         text = detokenize(row["source"])
@@ -117,6 +123,9 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         result = proofreader.proofread(text)
         seconds.append(time.perf_counter() - start)
         fallbacks += any(w.startswith("Kept your original") for w in result.warnings)
+        if hasattr(result, "timings"):  # LLM engines; the rule-based baseline has none
+            generated_tokens += result.timings.generated_tokens
+            generate_ms += result.timings.generate_ms
         hyp = tokenize(result.corrected).split()
         sources.append(row["source"].split())
         hyps.append(hyp)
@@ -151,6 +160,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         "length_ratio": round(sum(ratios) / n, 3),
         "jfleg_guard_fallbacks": round(fallbacks / n, 4),
         "s_per_sentence": round(sum(seconds) / n, 3),
+        "tokens_per_s": round(generated_tokens / (generate_ms / 1000), 1) if generate_ms else None,
         "clean_emails": len(emails),
         "clean_unchanged": round(unchanged / m, 4),
         "clean_words_changed": round(sum(changed_words) / m, 4),
