@@ -31,31 +31,9 @@ def start(decoding: str, adapter: str = "default", queue_size: int | None = None
 
 
 def _start_stub(env: dict):
-    import subprocess
-    import time
+    from tests.conftest import start_backend
 
-    import httpx
-
-    from tests.conftest import REPO_ROOT, free_port
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.server", "--port", str(port)],
-        cwd=REPO_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"bench server exited early:\n{process.stdout.read().decode(errors='replace')}")
-        try:
-            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("bench server did not become healthy in 120 s")
+    return start_backend(env=env, module="bench.server")
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -77,13 +55,15 @@ def main() -> None:
     from backend.proofreader import Proofreader
 
     parser = argparse.ArgumentParser(description="The API app with a neutral stub scorer (benchmarks only).")
+    parser.add_argument("command", choices=["serve"])  # same command line as `python -m backend serve`
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     settings = Settings(host="127.0.0.1", port=args.port)
     scorer, _ = make_scorer()
     proofreader = Proofreader(settings, scorer=scorer)
     proofreader.few_shot = os.environ.get("BENCH_FEW_SHOT") == "1"
-    uvicorn.run(create_app(settings, proofreader), host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(create_app(settings, proofreader), host=args.host, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

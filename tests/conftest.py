@@ -33,12 +33,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_backend(*extra_args: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    """Starts `python -m backend serve` on a free port and waits until /v1/health answers."""
+def start_backend(*extra_args: str, env: dict | None = None, module: str = "backend") -> tuple[subprocess.Popen, str]:
+    """Starts `python -m <module> serve` (the backend, or a benchmark's variant of it) on a free port
+    and waits until /v1/health answers."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(port), *extra_args],
+        [sys.executable, "-m", module, "serve", "--host", "127.0.0.1", "--port", str(port), *extra_args],
         cwd=REPO_ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
