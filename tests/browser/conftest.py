@@ -81,7 +81,9 @@ def serve(html: str):
     return handler
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an asyncio loop running on the main thread while it is
+# open, which would break every later test that starts its own (Gradio, asyncio.run, Playwright).
+@pytest.fixture(scope="package")
 def browser_context(chrome_extension, tmp_path_factory):
     require(CHROMIUM, "apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
