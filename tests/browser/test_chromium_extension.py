@@ -137,7 +137,7 @@ def test_real_backend_proofread_end_to_end(open_site, live_backend):
     page = open_site("gmail", live_backend, hash_="#empty", maxTokens=48)
     page.evaluate("html => fixture.openCompose(html)", "<div>Hi Sam,</div><div>I has sent the report.</div><div>Thanks</div>")
     editor = page.locator(EDITOR).first
-    before_html, before_text = editor.inner_html(), own_text(page)
+    before_html = editor.inner_html()
     page.click(BUTTON)
     wait_state(page, "result", timeout=120_000)
     screenshot(page, "chromium-gmail-real-backend")
@@ -149,12 +149,8 @@ def test_real_backend_proofread_end_to_end(open_site, live_backend):
     assert "Sam" in diff_text
     assert editor.inner_html() == before_html
     apply_button = panel(page).locator("button.apply")
-    if apply_button.is_disabled():
-        # The model suggested no change: nothing to apply, and the draft is untouched.
-        assert "No changes suggested" in panel(page).inner_text()
-        panel(page).locator("button.dismiss").click()
-        assert own_text(page) == before_text
-        return
+    # The shipped fine-tuned model corrects "I has sent" (greedy, so every run): Apply must be offered.
+    assert apply_button.is_enabled(), panel(page).inner_text()
     # What Apply must produce: the panel's diff with every change accepted.
     expected = panel(page).locator(".diff").evaluate(
         "d => [...d.children].map(c => c.matches('.seg-equal') ? c.textContent : (c.querySelector('ins')?.textContent ?? '')).join('')"
