@@ -1,6 +1,8 @@
 // What the panel shows when the proofreader can't be reached or fails. The draft is never touched
 // here: the user gets the reason in plain words and a way to proofread it in the web app instead.
 
+import { actionButton } from "./dom.js";
+
 export function fallbackMessage(error) {
   if (error.code === "empty") return "There is no text of yours to proofread yet.";
   if (error.code === "busy") return "The proofreader is busy. Try again in a moment. Your draft is unchanged.";
@@ -21,14 +23,7 @@ export function renderFallback(doc, error, actions) {
   box.append(p);
   const buttons = doc.createElement("div");
   buttons.className = "actions";
-  const add = (name, label, handler) => {
-    const b = doc.createElement("button");
-    b.type = "button";
-    b.className = name;
-    b.textContent = label;
-    b.addEventListener("click", handler);
-    buttons.append(b);
-  };
+  const add = (name, label, handler) => buttons.append(actionButton(doc, name, label, handler));
   if (error.code !== "empty") {
     add("open-web-app primary", "Open the web app", actions.onOpenWebApp);
     add("copy", "Copy draft", actions.onCopy);

@@ -2,6 +2,7 @@
 // Copy / Dismiss) or fallback. It lives in a shadow root so the site's CSS can't restyle it, and it is
 // never inside the editable body, so nothing of it can end up in the email.
 import { changeCount, renderDiff, textWithRejections } from "./diff-view.js";
+import { actionButton } from "./dom.js";
 import { renderFallback } from "./fallback.js";
 import { renderScores } from "./scores-view.js";
 
@@ -94,14 +95,7 @@ export function createPanel(doc, { anchor, title = "Proofread" }) {
     host.style.top = `${top}px`;
   };
 
-  const button = (name, label, handler) => {
-    const b = doc.createElement("button");
-    b.type = "button";
-    b.className = name;
-    b.textContent = label;
-    b.addEventListener("click", handler);
-    return b;
-  };
+  const button = (name, label, handler) => actionButton(doc, name, label, handler);
 
   const api = {
     host,
