@@ -255,8 +255,8 @@ def build_app(proofreader: Any) -> gr.Blocks:
                     if kind == "error":
                         if isinstance(value, InputError):
                             raise _gr_error(value) from None
-                        # The traceback names the failure; it holds no email text (no locals are logged).
-                        log.error("proofread failed", exc_info=value)
+                        # Only the type: an exception's message can quote its input (pydantic does).
+                        log.error("proofread failed: %s", type(value).__name__)
                         raise gr.Error("Proofreading failed; please try again.", print_exception=False) from None
                     result: Result = value
                     yield (
