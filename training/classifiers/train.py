@@ -122,24 +122,21 @@ def email_check(cfg: Config, clf: PolitenessClassifier, sets: dict) -> dict:
     all_texts = sum((s["all_texts"] for s in sets.values()), [])
     all_scores = np.concatenate([s["all_scores"] for s in sets.values()])
     ridge = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), Ridge(alpha=3.0)).fit(all_texts, all_scores)
-    whole_emb = D.embed_cached(texts, "checkset_whole")
-    systems = {
-        "VADER compound": [vader().polarity_scores(t)["compound"] for t in texts],
-        "TF-IDF ridge (Stanford)": list(ridge.predict(texts)),
-        "ours, whole email as one request": list(clf.unit_logits(texts, whole_emb)),
-        "ours, v1 aggregation (0.5 min + 0.5 mean of sentences)": [_v1(clf, t) for t in texts],
-        "ours (served: 0.5 rudest sentence + 0.5 whole email)": [clf.probability(t) for t in texts],
-    }
+
+    def score_with_every_system(items: list[str], cache_name: str) -> dict[str, list[float]]:
+        whole = D.embed_cached(items, cache_name)
+        return {
+            "VADER compound": [vader().polarity_scores(t)["compound"] for t in items],
+            "TF-IDF ridge (Stanford)": list(ridge.predict(items)),
+            "ours, whole email as one request": list(clf.unit_logits(items, whole)),
+            "ours, v1 aggregation (0.5 min + 0.5 mean of sentences)": [_v1(clf, t) for t in items],
+            "ours (served: 0.5 rudest sentence + 0.5 whole email)": [clf.probability(t) for t in items],
+        }
+
+    systems = score_with_every_system(texts, "checkset_whole")
     hard = [json.loads(line) for line in HARD_SET.open(encoding="utf-8")]
     hard_texts = [r[k] for r in hard for k in ("rude", "polite")]
-    hard_whole = D.embed_cached(hard_texts, "checkset_hard_whole")
-    hard_scores = {
-        "VADER compound": [vader().polarity_scores(t)["compound"] for t in hard_texts],
-        "TF-IDF ridge (Stanford)": list(ridge.predict(hard_texts)),
-        "ours, whole email as one request": list(clf.unit_logits(hard_texts, hard_whole)),
-        "ours, v1 aggregation (0.5 min + 0.5 mean of sentences)": [_v1(clf, t) for t in hard_texts],
-        "ours (served: 0.5 rudest sentence + 0.5 whole email)": [clf.probability(t) for t in hard_texts],
-    }
+    hard_scores = score_with_every_system(hard_texts, "checkset_hard_whole")
     out = {"n_items": len(rows), "n_hard": len(hard)}
     for name, vals in systems.items():
         v = np.array(vals).reshape(len(rows), 3)
