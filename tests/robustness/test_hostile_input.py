@@ -72,20 +72,23 @@ def test_english_with_emoji_keeps_the_emoji(server):
     assert "🎉" in result["corrected"] and "🙏" in result["corrected"]
 
 
-def test_burst_beyond_the_queue_answers_every_request(server):
+def test_burst_beyond_the_queue_answers_every_request_with_200_or_503_retry_after(server):
     outcomes, lock = [], threading.Lock()
 
     def call(i):
         response = post(server["url"], {"text": f"Hi {SECRET_WORDS},\nThe file are ready {i}.\nBo", "options": {"max_tokens": 8}})
+        busy = response.json()["error"]["code"] if response.status_code == 503 else None
         with lock:
-            outcomes.append(response.status_code)
+            outcomes.append((response.status_code, response.headers.get("retry-after"), busy))
 
     threads = [threading.Thread(target=call, args=(i,)) for i in range(12)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(outcomes) == 12 and set(outcomes) <= {200, 503} and 503 in outcomes and 200 in outcomes
+    codes = [code for code, _, _ in outcomes]
+    assert len(codes) == 12 and set(codes) <= {200, 503} and 503 in codes and 200 in codes
+    assert all(retry and busy == "busy" for code, retry, busy in outcomes if code == 503)
 
 
 def test_cancelled_stream_frees_the_worker(server):
