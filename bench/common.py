@@ -114,8 +114,7 @@ def settings(**overrides):
 
 
 class NeutralScorer:
-    """Stands in for the classifiers when their weights are not built yet, so the LLM path can
-    still be measured; results then say `"scorer": "neutral-stub"` and carry no classifier time."""
+    """Fixed neutral scores: prompts that do not depend on the classifiers (decoder comparisons)."""
 
     def score(self, text: str):
         from backend.scoring.types import Score, Scores
@@ -127,14 +126,10 @@ class NeutralScorer:
 
 
 def make_scorer():
-    """(scorer, name): the real classifiers if they load, else the neutral stub."""
-    try:
-        from backend.scoring import Scorer
+    """(scorer, name): the real classifiers, as served (their weights are committed)."""
+    from backend.scoring import Scorer
 
-        return Scorer(), "classifiers"
-    except Exception as exc:  # noqa: BLE001 - missing weights or a package being edited
-        print(f"note: classifiers unavailable ({type(exc).__name__}); using a neutral stub scorer")
-        return NeutralScorer(), "neutral-stub"
+    return Scorer(), "classifiers"
 
 
 def make_proofreader(**overrides):
