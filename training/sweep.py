@@ -40,7 +40,11 @@ class Plan:
     keep: float = 1.0
     eval_limit: int = 80
     clean_limit: int = 20
+    eval_threads: int = 2  # 1 when two sweeps share the 2 cores
     common: list[str] = field(default_factory=list)
+    # config name -> the sweep folder that already trained and scored it at the same budget (for
+    # example the halving winner in the base comparison); trained here when that result is absent.
+    reuse: dict[str, str] = field(default_factory=dict)
     description: str = ""
 
     @classmethod
@@ -52,9 +56,11 @@ class Plan:
         return plan
 
 
-def survivors(scores: dict[str, float], keep: float) -> list[str]:
-    """The best ceil(keep * n) configurations by validation GLEU (ties broken by name, for determinism)."""
-    ranked = sorted(scores, key=lambda name: (-scores[name], name))
+def survivors(results: dict[str, dict], keep: float) -> list[str]:
+    """The best ceil(keep * n) configurations by validation GLEU. Early rungs can tie (every output
+    rejected by the guards scores the copy-the-source GLEU): validation loss breaks those ties,
+    then the name, for determinism."""
+    ranked = sorted(results, key=lambda name: (-results[name]["gleu"], results[name].get("eval_loss") or math.inf, name))
     return ranked[: max(1, math.ceil(keep * len(ranked)))]
 
 
@@ -83,7 +89,8 @@ def train_and_score(plan: Plan, name: str, steps: int, out: Path, data_dir: Path
     adapter = export_adapter(run_dir / "adapter", run_dir / f"adapter-step{steps}.gguf", recipe.base)
     scorer, _ = load_scorer("auto")
     spec = ModelSpec(label=name, base=recipe.base, adapter=str(adapter))
-    metrics, _ = evaluate_model(spec, validation_rows(plan.eval_limit), clean_emails(plan.clean_limit), scorer, progress=False)
+    metrics, _ = evaluate_model(spec, validation_rows(plan.eval_limit), clean_emails(plan.clean_limit), scorer,
+                                progress=False, threads=plan.eval_threads)
     metrics.update(
         steps=steps,
         train_seconds=round(train_seconds, 1),
@@ -93,6 +100,26 @@ def train_and_score(plan: Plan, name: str, steps: int, out: Path, data_dir: Path
         eval_loss=train_metrics.get("eval_loss"),
     )
     return metrics
+
+
+def reused_result(plan: Plan, name: str, steps: int) -> dict | None:
+    """The result another sweep recorded for the same overrides and step budget, if it has one."""
+    if name not in plan.reuse:
+        return None
+    other_dir = REPO_ROOT / plan.reuse[name]
+    if not (other_dir / "sweep.json").exists():
+        return None
+    other = json.loads((other_dir / "sweep.json").read_text())
+    if other["plan"]["recipe"] != plan.recipe:
+        return None
+    wanted = sorted(plan.common + plan.configs[name])
+    for config, overrides in other["plan"]["configs"].items():
+        if sorted(other["plan"]["common"] + overrides) != wanted:
+            continue
+        for rung in other["rungs"]:
+            if rung["steps"] == steps and config in rung["results"]:
+                return {**rung["results"][config], "reused_from": f"{plan.reuse[name]} ({config})"}
+    return None
 
 
 def run_sweep(plan: Plan, out: Path, data_dir: Path | None = None) -> dict:
@@ -107,10 +134,10 @@ def run_sweep(plan: Plan, out: Path, data_dir: Path | None = None) -> dict:
         for name in alive:
             if name in results:
                 continue  # done before an interruption
-            results[name] = train_and_score(plan, name, steps, out, data_dir)
+            results[name] = reused_result(plan, name, steps) or train_and_score(plan, name, steps, out, data_dir)
             state_path.write_text(json.dumps(state, indent=2))
             write_report(state, out)
-        alive = survivors({n: results[n]["gleu"] for n in alive}, plan.keep)
+        alive = survivors({n: results[n] for n in alive}, plan.keep)
         state["rungs"][index]["promoted"] = alive
         state_path.write_text(json.dumps(state, indent=2))
     write_report(state, out)
@@ -119,25 +146,29 @@ def run_sweep(plan: Plan, out: Path, data_dir: Path | None = None) -> dict:
 
 def markdown(state: dict) -> str:
     plan = state["plan"]
-    cost = sum(r["train_seconds"] + r["eval_seconds"] for rung in state["rungs"] for r in rung["results"].values())
+    results = [r for rung in state["rungs"] for r in rung["results"].values()]
+    cost = sum(r["train_seconds"] + r["eval_seconds"] for r in results if "reused_from" not in r)
     lines = [
         f"{plan.get('description', '').strip()}",
         "",
         f"Recipe `{plan['recipe']}`, rungs {plan['rungs']} steps, keep {plan['keep']:.2f} per rung; "
         f"validation: first {plan['eval_limit']} JFLEG validation sentences, {plan['clean_limit']} clean emails. "
-        f"CPU time spent: {cost / 3600:.2f} h (2 cores).",
+        f"Core time spent: {cost / 3600:.2f} h (training + evaluation; results reused from another sweep not counted).",
         "",
-        "| rung (steps) | configuration | overrides | GLEU | exact match | clean unchanged | words changed (clean) | s/step | promoted |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| rung (steps) | configuration | overrides | GLEU | exact match | clean unchanged | words changed (clean) "
+        "| validation loss | s/step (train) | tokens/s (llama.cpp) | s/email (llama.cpp) | promoted |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for rung in state["rungs"]:
         promoted = set(rung.get("promoted", []))
         for name, m in sorted(rung["results"].items(), key=lambda kv: -kv[1]["gleu"]):
             overrides = " ".join(plan["configs"][name]) or "(recipe as is)"
+            label = name + (f" (reused: {m['reused_from']})" if "reused_from" in m else "")
+            loss = f"{m['eval_loss']:.4f}" if m.get("eval_loss") is not None else ""
             lines.append(
-                f"| {rung['steps']} | {name} | `{overrides}` | {m['gleu']} | {100 * m['exact_match']:.1f}% | "
-                f"{100 * m['clean_unchanged']:.1f}% | {100 * m['clean_words_changed']:.1f}% | {m['s_per_step']} | "
-                f"{'yes' if name in promoted else ''} |"
+                f"| {rung['steps']} | {label} | `{overrides}` | {m['gleu']} | {100 * m['exact_match']:.1f}% | "
+                f"{100 * m['clean_unchanged']:.1f}% | {100 * m['clean_words_changed']:.1f}% | {loss} | {m['s_per_step']} | "
+                f"{m.get('tokens_per_s')} | {m.get('s_per_email')} | {'yes' if name in promoted else ''} |"
             )
     return "\n".join(lines) + "\n"
 

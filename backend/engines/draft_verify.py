@@ -80,13 +80,12 @@ class DraftVerifyDecoder:
     """Greedy token generator on one `llama_cpp.Llama`, sharing its KV cache bookkeeping
     (`input_ids` / `n_tokens`) so the plain path and this one can alternate on the same model."""
 
-    def __init__(self, llm, max_draft: int = 12, first_draft: int = 4, max_ngram: int = 3) -> None:
+    def __init__(self, llm, max_draft: int = 12, max_ngram: int = 3) -> None:
         import llama_cpp
 
         self._lib = llama_cpp
         self.llm = llm
         self.max_draft = max_draft
-        self.first_draft = first_draft
         self.max_ngram = max_ngram
         self.n_vocab = llm.n_vocab()
         self.n_batch = llm.n_batch
@@ -168,12 +167,13 @@ class DraftVerifyDecoder:
         pending = prompt_ids[common:]
         self.stats.prompt_tokens_evaluated = len(pending)
 
-        # The output usually starts like the email: the first draft rides along with the prompt.
+        # The prompt is evaluated alone, exactly as plain greedy evaluates it: drafting the email's
+        # first tokens in the same batch was ~40 ms cheaper but changed the kernels' rounding of the
+        # first token's logits enough to flip a near-tie ("Please send" vs "Send", bench/NOTES.md).
         while len(pending) > self.n_batch:
             self._decode(pending[: self.n_batch], logits_from=self.n_batch)
             pending = pending[self.n_batch :]
-        first = min(self.first_draft, max_tokens - 1, self.n_batch - len(pending)) if copy_from is not None else 0
-        draft = prompt_ids[copy_from : copy_from + first] if first > 0 else []
+        draft: list[int] = []
         generated: list[int] = []
         k = self.max_draft
         while True:

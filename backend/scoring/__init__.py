@@ -25,7 +25,7 @@ class Scorer:
 
     def score(self, text: str) -> Scores:
         units = split_units(text)
-        embeddings = self._embedder.embed(units, batch_size=1)
+        embeddings = self._embedder.embed(units)
         return Scores(
             sentiment=self._sentiment.score(text, units, embeddings),
             politeness=self._politeness.score(text, units, embeddings),

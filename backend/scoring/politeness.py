@@ -49,7 +49,7 @@ class PolitenessClassifier:
         units = split_units(text) if units is None else units
         if not units:
             return 0.5
-        embeddings = self._embedder.embed(units, batch_size=1) if embeddings is None else embeddings
+        embeddings = self._embedder.embed(units) if embeddings is None else embeddings
         email_logit = float(self._head.logits(email_features(units, embeddings))[0, 0])
         z = aggregate(self.unit_logits(units, embeddings), email_logit, self.min_weight)
         return float(1.0 / (1.0 + np.exp(-z)))

@@ -24,7 +24,7 @@ class SentimentClassifier:
         units = split_units(text) if units is None else units
         if not units:
             return np.array([0.0, 1.0, 0.0])
-        embeddings = self._embedder.embed(units, batch_size=1) if embeddings is None else embeddings
+        embeddings = self._embedder.embed(units) if embeddings is None else embeddings
         per_unit = self._head.proba(sentiment_matrix(units, embeddings))
         weights = np.array([max(len(u.split()), 1) for u in units], dtype=np.float64)  # longer sentences say more
         return (per_unit * weights[:, None]).sum(axis=0) / weights.sum()

@@ -57,6 +57,17 @@ def test_scoring_is_deterministic(scorer: Scorer):
     assert scorer.score(text) == scorer.score(text)
 
 
+def test_batched_and_cached_vectors_match_one_sentence_per_call():
+    from backend.scoring.embedding import SentenceEmbedder
+
+    texts = ["Hi Sam, could you send me the report?", "Thanks.", "Send it now.", CHECK_SET[0]["rude"], "ok"]
+    batched = SentenceEmbedder().embed(texts)
+    single = SentenceEmbedder()
+    one_by_one = np.vstack([single.embed([t]) for t in texts])
+    assert np.allclose(batched, one_by_one, atol=1e-5)
+    assert np.array_equal(single.embed(texts), one_by_one)  # served from the cache
+
+
 def test_vader_blind_command_reads_as_rude(scorer: Scorer):
     # VADER gives this 0.0: the reason a trained politeness model exists.
     assert scorer.score("Send me the report now.").politeness.label == "rude"

@@ -64,16 +64,10 @@ def _generate(engine, decoding, email, prompt, max_tokens, **kwargs):
     return engine.generate(prompt, max_tokens=max_tokens, temperature=0.0, email=email, **kwargs)
 
 
-# Known and measured: llama.cpp rounds a batch of verified tokens differently from one-token steps,
-# so at a near-tie the two decoders can pick different tokens. With the shipped adapter the rude
-# email is such a case (greedy: "Please send me...", draft_verify: "Send me..."), every run. This is
-# why `decoding` defaults to "greedy". Strict: if the outputs ever agree, this test fails and the
-# note in bench/NOTES.md must be revisited.
-_NEAR_TIE = pytest.mark.xfail(strict=True, reason="batched verification flips a near-tie token (bench/NOTES.md)")
-
-
+# The rude email is a near-tie at its first token ("Please send" vs "Send"): it diverged while the
+# first draft rode in the prompt's batch (bench/NOTES.md), and is the case that keeps that fixed.
 @pytest.mark.slow
-@pytest.mark.parametrize("index", [0, 1, pytest.param(2, marks=_NEAR_TIE), 3])
+@pytest.mark.parametrize("index", range(len(EMAILS)))
 def test_draft_verify_output_is_identical_to_plain_greedy(engine_and_prompts, index):
     engine, rendered = engine_and_prompts
     email, prompt, max_tokens = rendered[index]

@@ -13,12 +13,23 @@ RECIPE = "training/recipes/gemma3-270m-proofread.yaml"
 SWEEPS = Path(__file__).resolve().parents[2] / "training" / "recipes" / "sweeps"
 
 
+def _results(gleu: dict[str, float], loss: dict[str, float] | None = None) -> dict[str, dict]:
+    return {name: {"gleu": value, "eval_loss": (loss or {}).get(name)} for name, value in gleu.items()}
+
+
 def test_survivors_keep_the_best_third_and_at_least_one():
     scores = {"a": 40.0, "b": 45.5, "c": 41.0, "d": 39.0, "e": 45.5, "f": 30.0, "g": 44.0, "h": 20.0, "i": 43.0}
-    assert survivors(scores, 0.34) == ["b", "e", "g", "i"]  # ceil(0.34 * 9) = 4, ties by name
-    assert survivors(scores, 0.2) == ["b", "e"]
-    assert survivors({"x": 1.0, "y": 2.0}, 0.1) == ["y"]
-    assert survivors(scores, 1.0) == sorted(scores, key=lambda n: (-scores[n], n))
+    assert survivors(_results(scores), 0.33) == ["b", "e", "g"]  # ceil(0.33 * 9) = 3
+    assert survivors(_results(scores), 0.2) == ["b", "e"]
+    assert survivors(_results({"x": 1.0, "y": 2.0}), 0.1) == ["y"]
+    assert survivors(_results(scores), 1.0) == sorted(scores, key=lambda n: (-scores[n], n))
+
+
+def test_gleu_ties_are_broken_by_validation_loss_then_name():
+    # An early rung where the guards rejected every output: all at the copy-the-source GLEU.
+    tied = _results({"a": 31.98, "b": 31.98, "c": 31.98, "d": 31.98}, {"a": 0.9, "b": 0.7, "c": 0.8})
+    assert survivors(tied, 0.5) == ["b", "c"]
+    assert survivors(tied, 1.0)[-1] == "d"  # no loss recorded: ranked last among the tied
 
 
 def test_data_mixes_get_their_own_data_folder_and_rungs_their_checkpoints():
