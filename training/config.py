@@ -50,7 +50,6 @@ class TrainConfig:
     per_device_batch: int = 8
     grad_accumulation: int = 1
     max_length: int = 384
-    packing: bool = False
     group_by_length: bool = True
     epochs: float = 1.0
     max_steps: int = -1

@@ -42,8 +42,8 @@ class Plan:
     clean_limit: int = 20
     eval_threads: int = 2  # 1 when two sweeps share the 2 cores
     common: list[str] = field(default_factory=list)
-    # config name -> the sweep folder that already trained and scored it at the same budget (for
-    # example the halving winner in the base comparison); trained here when that result is absent.
+    # config name -> the sweep folder that trains and scores it at the same budget (for example the
+    # halving's leader in the base comparison). Never trained here: rerun once that sweep recorded it.
     reuse: dict[str, str] = field(default_factory=dict)
     description: str = ""
 
@@ -104,8 +104,6 @@ def train_and_score(plan: Plan, name: str, steps: int, out: Path, data_dir: Path
 
 def reused_result(plan: Plan, name: str, steps: int) -> dict | None:
     """The result another sweep recorded for the same overrides and step budget, if it has one."""
-    if name not in plan.reuse:
-        return None
     other_dir = REPO_ROOT / plan.reuse[name]
     if not (other_dir / "sweep.json").exists():
         return None
@@ -125,7 +123,8 @@ def reused_result(plan: Plan, name: str, steps: int) -> dict | None:
 def run_sweep(plan: Plan, out: Path, data_dir: Path | None = None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     state_path = out / "sweep.json"
-    state = json.loads(state_path.read_text()) if state_path.exists() else {"plan": plan.__dict__, "rungs": []}
+    state = json.loads(state_path.read_text()) if state_path.exists() else {"rungs": []}
+    state["plan"] = plan.__dict__  # the plan file is the truth (a resumed sweep may have gained a rung or a fix)
     alive = list(plan.configs)
     for index, steps in enumerate(plan.rungs):
         if len(state["rungs"]) <= index:
@@ -134,10 +133,14 @@ def run_sweep(plan: Plan, out: Path, data_dir: Path | None = None) -> dict:
         for name in alive:
             if name in results:
                 continue  # done before an interruption
-            results[name] = reused_result(plan, name, steps) or train_and_score(plan, name, steps, out, data_dir)
+            result = reused_result(plan, name, steps) if name in plan.reuse else train_and_score(plan, name, steps, out, data_dir)
+            if result is None:
+                print(f"{name}: not yet recorded at {steps} steps by {plan.reuse[name]}; rerun this sweep later", flush=True)
+                continue
+            results[name] = result
             state_path.write_text(json.dumps(state, indent=2))
             write_report(state, out)
-        alive = survivors({n: results[n] for n in alive}, plan.keep)
+        alive = survivors({n: results[n] for n in alive if n in results}, plan.keep)
         state["rungs"][index]["promoted"] = alive
         state_path.write_text(json.dumps(state, indent=2))
     write_report(state, out)

@@ -282,7 +282,6 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
         train_sampling_strategy="group_by_length" if t.group_by_length else "random",
         length_column_name="length",
         max_length=t.max_length,
-        packing=t.packing,
         report_to=[],
         disable_tqdm=False,
         dataloader_num_workers=0,

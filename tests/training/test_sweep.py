@@ -78,3 +78,13 @@ def test_tiny_successive_halving_run(tmp_path):
     assert (tmp_path / "sweep" / "sweep.png").stat().st_size > 1000
     table = (tmp_path / "sweep" / "sweep.md").read_text()
     assert "| 1 | lr1e-3 |" in table and "| 2 |" in table
+
+    # The base comparison's way of reusing a result: the same overrides at the same budget are taken
+    # from the other sweep, never retrained; a configuration it has not recorded waits for a rerun.
+    winner = first["promoted"][0]
+    other = Plan(recipe=RECIPE, rungs=[2], common=plan.common,
+                 configs={"same": plan.configs[winner], "not-there": ["train.learning_rate=5e-4"]},
+                 reuse={"same": str(tmp_path / "sweep"), "not-there": str(tmp_path / "sweep")})
+    reused = run_sweep(other, tmp_path / "reuse", data_dir=data_dir)["rungs"][0]["results"]
+    assert list(reused) == ["same"] and reused["same"]["gleu"] == second["results"][winner]["gleu"]
+    assert not (tmp_path / "reuse" / "same").exists()  # nothing trained
