@@ -94,6 +94,7 @@ def machine() -> dict:
         "git": revision,
         "cpus": os.cpu_count(),
         "load_avg_1m": os.getloadavg()[0],
+        "llama_threads": settings().n_threads,  # PROOFREAD_N_THREADS changes it; 1 when a core is busy
         "python": platform.python_version(),
     }
 

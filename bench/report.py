@@ -36,6 +36,8 @@ def _run_line(data: dict) -> str:
     m = data["machine"]
     model = data.get("model") or {}
     parts = [f"run {m['time']}", f"git {m['git'] or '?'}", f"load avg {m['load_avg_1m']:.1f} on {m['cpus']} CPUs"]
+    if m.get("llama_threads"):
+        parts.append(f"llama.cpp {m['llama_threads']} thread(s)")
     if model:
         parts.append(f"model {model.get('base')} + adapter {model.get('adapter')}")
     if data.get("scorer"):

@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--eval", type=Path, nargs="*", default=[])
     parser.add_argument("--verify", type=Path, help="JSON written by training.export --verify")
     parser.add_argument("--tone", type=Path, help="results.json of a training.evaluate run with --tone-limit")
+    parser.add_argument("--shipped", type=Path, help="training.evaluate results of the shipped adapter on the sweeps' validation subset")
     parser.add_argument("--sweep", type=Path, nargs="*", default=[],
                         help="sweep.json files of training.sweep runs (copied under training/results/)")
     parser.add_argument("--out", type=Path, default=Path("training/RESULTS.md"))
@@ -95,6 +96,10 @@ def main(argv: list[str] | None = None) -> None:
                   f"{v['identical']} of {v['prompts']} prompts gave identical greedy token ids (up to 48 new tokens) from "
                   f"torch (fp32 dequantized base + adapter) and llama.cpp (PyPI Q4_K_M base + GGUF adapter): "
                   f"{json.dumps(v['details'])}", ""]
+    if args.shipped and args.shipped.exists():
+        parts += [f"## The shipped adapter on the sweeps' validation subset ({args.shipped.name})", "",
+                  "The reference every sweep row below is compared with (same sentences, emails and thread count).", "",
+                  markdown(json.loads(args.shipped.read_text()))]
     for path in args.sweep:
         parts += sweep_section(path, args.out.parent / "results")
     args.out.write_text("\n".join(parts))
