@@ -1,7 +1,7 @@
 """Train several configurations on a step budget and score each on the held-out validation split.
 
 One mechanism serves three experiments (a plan file each, under training/recipes/sweeps/):
-  - successive halving: rungs [30, 90, 270], keep the top third after each rung (model-centric search);
+  - successive halving: rungs of 20, 40, 60 steps, keep the top third after each rung (model-centric search);
   - data ablation: one rung, keep all, each configuration a different data mix (data-centric);
   - base comparison: one rung, keep all, each configuration a different base model.
 
