@@ -52,47 +52,37 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     if limit_emails:
         usable, clean = usable[:limit_emails], clean[:limit_emails]
     noise = synthetic_errors.NoiseConfig(errors_per_word=cfg.errors_per_word)
-    used: set[str] = set()
 
     # clean emails with injected errors -> the clean email
-    for email in clean:
-        if sum(e["kind"] == "synthetic" for e in examples) >= cfg.synthetic_errors:
-            break
+    def synthetic(email):
         rng = random.Random(f"{cfg.seed}:noise:{email['id']}")
         target = email_data.decorate(email["text"], rng)
         source, applied = synthetic_errors.inject_errors(target, rng, noise)
         if source == target:
-            continue
-        used.add(email["id"])
-        examples.append(plain(source, target, "synthetic", source_id=email["id"], errors=applied))
+            return None
+        return plain(source, target, "synthetic", source_id=email["id"], errors=applied)
 
     # tone pairs from polite emails not used above
-    for email in clean:
-        if sum(e["kind"] == "tone" for e in examples) >= cfg.tone_pairs:
-            break
-        if email["id"] in used:
-            continue
+    def tone(email):
         rng = random.Random(f"{cfg.seed}:tone:{email['id']}")
         text = email_data.decorate(email["text"], rng, p_greeting=0.3, p_signoff=0.3)
         pair = tone_pairs.make_pair(text, rng)
         if pair is None:
-            continue
+            return None
         rough, edits = pair
         rules = sorted({_TONE_STRATEGIES.get(r, r) for r in _rule_names(text, edits)})
-        used.add(email["id"])
         scores = as_rude(maker.scores(rough.strip()), rules or ["direct command"])
-        examples.append(maker.proofread(rough.strip(), text, "tone", scores=scores, source_id=email["id"]))
+        return maker.proofread(rough.strip(), text, "tone", scores=scores, source_id=email["id"])
 
     # clean emails that must come back unchanged
-    for email in clean:
-        if sum(e["kind"] == "unchanged" for e in examples) >= cfg.unchanged:
-            break
-        if email["id"] in used:
-            continue
-        rng = random.Random(f"{cfg.seed}:same:{email['id']}")
-        text = email_data.decorate(email["text"], rng)
-        used.add(email["id"])
-        examples.append(plain(text, text, "unchanged", source_id=email["id"]))
+    def unchanged(email):
+        text = email_data.decorate(email["text"], random.Random(f"{cfg.seed}:same:{email['id']}"))
+        return plain(text, text, "unchanged", source_id=email["id"])
+
+    used: set[str] = set()
+    examples += take_emails(clean, used, cfg.synthetic_errors, synthetic)
+    examples += take_emails(clean, used, cfg.tone_pairs, tone)
+    examples += take_emails(clean, used, cfg.unchanged, unchanged)
 
     # general instructions, short ones only (long answers cost training time and teach nothing here)
     chats = instructions.load_alpaca()
@@ -117,6 +107,23 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
             train.append(example)
     counts = {k: sum(e["kind"] == k for e in train) for k in sorted({e["kind"] for e in train})}
     return train, validation, {"scorer": scorer_name, "train_counts": counts, "validation_counts": taken}
+
+
+def take_emails(pool: list[dict], used: set[str], limit: int, make) -> list[dict]:
+    """Up to `limit` examples, one per email of `pool` in order, never from an email already in `used`
+    (each email serves one kind only); `make(email)` returns None for an email it cannot use."""
+    made: list[dict] = []
+    for email in pool:
+        if len(made) >= limit:
+            break
+        if email["id"] in used:
+            continue
+        example = make(email)
+        if example is None:
+            continue
+        used.add(email["id"])
+        made.append(example)
+    return made
 
 
 def _rule_names(text: str, edits) -> list[str]:
