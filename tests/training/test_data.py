@@ -38,3 +38,12 @@ def test_examples_use_the_backend_prompt():
     scores = LexicalScorer().score("we was late.")
     assert example["prompt"] == prompts.render_prompt(prompts.messages("we was late.", scores), "gemma")
     assert example["completion"] == "We were late." + prompts.stop_marker("gemma")
+
+
+def test_equally_close_references_keep_their_order():
+    from training.data import jfleg
+
+    row = {"id": 1, "source": "he go to school", "references": ["he goes to school", "he went to school", "he goes to school"]}
+    assert [t for _, t, _ in jfleg.training_pairs([row])] == ["he goes to school", "he went to school"]
+    row["references"] = row["references"][::-1][1:]
+    assert [t for _, t, _ in jfleg.training_pairs([row])] == ["he went to school", "he goes to school"]

@@ -40,7 +40,9 @@ def training_pairs(rows: list[dict], refs_per_source: int = 2) -> list[tuple[str
     the minimal correction; duplicates dropped."""
     pairs = []
     for row in rows:
-        refs = sorted(set(row["references"]), key=lambda ref: -_closeness(row["source"], ref))
+        # dict.fromkeys, not set: equally close references keep the annotators' order, so the data
+        # (and its manifest hashes) do not change with Python's per-process string hashing.
+        refs = sorted(dict.fromkeys(row["references"]), key=lambda ref: -_closeness(row["source"], ref))
         for ref in refs[:refs_per_source]:
             source, target = detokenize(row["source"]), detokenize(ref)
             if source and target:
