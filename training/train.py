@@ -32,7 +32,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import yaml  # noqa: E402
 
-from training.base_models import BASES, ensure_hf_model  # noqa: E402
+from training.base_models import ensure_hf_model  # noqa: E402
 from training.config import REPO_ROOT, Recipe, load_recipe  # noqa: E402
 
 RUNS_DIR = REPO_ROOT / "training" / "runs"
@@ -218,21 +218,18 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
     from peft import LoraConfig, get_peft_model
     from trl import SFTConfig
 
-    from training.data.build import BUILD_DIR, build_examples
-    from training.data.common import file_sha256, read_jsonl, write_jsonl
+    from training.data.build import build_recipe_data
+    from training.data.build import data_dir as recipe_data_dir
+    from training.data.common import file_sha256, read_jsonl
 
     torch.set_num_threads(recipe.train.threads)
     set_seeds(recipe.seed)
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "recipe.yaml").write_text(yaml.safe_dump(recipe.to_dict(), sort_keys=False))
-    chat_format = BASES[recipe.base].chat_format
 
-    data_dir = data_dir or BUILD_DIR / f"{recipe.data.name}-{chat_format}"
+    data_dir = data_dir or recipe_data_dir(recipe)
     if not (data_dir / "train.jsonl").exists():
-        train_rows, val_rows, info = build_examples(recipe.data, chat_format)
-        write_jsonl(data_dir / "train.jsonl", train_rows)
-        write_jsonl(data_dir / "validation.jsonl", val_rows)
-        (data_dir / "manifest.json").write_text(json.dumps(info, indent=2))
+        build_recipe_data(recipe, data_dir)
     train_rows = read_jsonl(data_dir / "train.jsonl")[:limit]
     val_rows = read_jsonl(data_dir / "validation.jsonl")[: (limit or 10**9)]
     manifest = json.loads((data_dir / "manifest.json").read_text()) if (data_dir / "manifest.json").exists() else {}

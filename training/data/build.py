@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from training.base_models import BASES
-from training.config import REPO_ROOT, DataConfig, load_recipe
+from training.config import REPO_ROOT, DataConfig, Recipe, load_recipe
 from training.data import emails as email_data
 from training.data import instructions, jfleg, synthetic_errors, tone_pairs
 from training.data.common import ExampleMaker, data_path, file_sha256, write_jsonl
@@ -136,11 +136,14 @@ def _rule_names(text: str, edits) -> list[str]:
     return names
 
 
-def build(recipe_path: str, overrides: list[str] | None = None, out_dir: Path | None = None, limit_emails: int | None = None) -> Path:
-    recipe = load_recipe(recipe_path, overrides)
-    cfg = recipe.data
-    chat_format = BASES[recipe.base].chat_format
-    out = out_dir or BUILD_DIR / f"{cfg.name}-{chat_format}"
+def data_dir(recipe: Recipe) -> Path:
+    """Where a recipe's data lives: one folder per data name and chat format, shared by every run."""
+    return BUILD_DIR / f"{recipe.data.name}-{BASES[recipe.base].chat_format}"
+
+
+def build_recipe_data(recipe: Recipe, out_dir: Path | None = None, limit_emails: int | None = None) -> Path:
+    cfg, chat_format = recipe.data, BASES[recipe.base].chat_format
+    out = out_dir or data_dir(recipe)
     started = time.time()
     train, validation, info = build_examples(cfg, chat_format, limit_emails=limit_emails)
     write_jsonl(out / "train.jsonl", train)
@@ -156,6 +159,10 @@ def build(recipe_path: str, overrides: list[str] | None = None, out_dir: Path | 
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return out
+
+
+def build(recipe_path: str, overrides: list[str] | None = None, out_dir: Path | None = None, limit_emails: int | None = None) -> Path:
+    return build_recipe_data(load_recipe(recipe_path, overrides), out_dir, limit_emails)
 
 
 def main(argv: list[str] | None = None) -> None:
