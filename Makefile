@@ -43,7 +43,7 @@ $(VENV)/.stamp-serve: requirements.txt requirements-nodeps.txt | $(VENV)/bin/pyt
 	touch $@
 
 $(VENV)/.stamp-model: $(VENV)/.stamp-serve
-	$(PY) -c "from backend.model_files import gemma3_270m_path; print('model:', gemma3_270m_path())"
+	$(PY) -m backend prepare
 	touch $@
 
 $(VENV)/.stamp-test: requirements-dev.txt training/requirements.txt $(VENV)/.stamp-serve

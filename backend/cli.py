@@ -1,4 +1,4 @@
-"""Command line: `python -m backend check|batch|serve`. Every Settings field is also a flag."""
+"""Command line: `python -m backend check|batch|prepare|serve`. Every Settings field is also a flag."""
 
 from __future__ import annotations
 
@@ -104,6 +104,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prepare(args: argparse.Namespace) -> int:
+    """Loads the proofreader once, so every file built from the packaged models on first use (the assembled
+    base, the merged model) exists before the first `serve`."""
+    started = time.perf_counter()
+    proofreader = _build(args)
+    print(f"ready in {time.perf_counter() - started:.1f} s: {proofreader.model_info.model_dump()}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -134,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_option_flags(batch)
     _add_settings_flags(batch)
     batch.set_defaults(run=cmd_batch)
+
+    prepare = commands.add_parser("prepare", help="Build the files the model needs on first use (setup runs this).")
+    _add_settings_flags(prepare)
+    prepare.set_defaults(run=cmd_prepare)
 
     serve = commands.add_parser("serve", help="Run the HTTP API.")
     _add_settings_flags(serve)

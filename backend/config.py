@@ -29,6 +29,14 @@ class Settings(BaseSettings):
         "default",
         description="'default' = the shipped fine-tuned LoRA (if present), 'none', or a GGUF adapter path.",
     )
+    merge_adapter: bool = Field(
+        True,
+        description="Fold the adapter into the base weights once (cached in cache_dir; faster) instead of applying it at every step.",
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "email-proofreader",
+        description="Where files built from the packaged models are kept (the merged model).",
+    )
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     n_ctx: int = 2048
     decoding: Literal["greedy", "draft_verify"] = Field(

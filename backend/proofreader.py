@@ -34,6 +34,8 @@ class Proofreader:
         self.engine = engine or LlamaEngine(
             model_path=self.settings.model_path or base_model_path(self.settings.base),
             adapter_path=self.settings.resolved_adapter(),
+            merge_adapter=self.settings.merge_adapter,
+            cache_dir=self.settings.cache_dir,
             chat_format=self.settings.resolved_chat_format(),
             n_ctx=self.settings.n_ctx,
             n_threads=self.settings.n_threads,
@@ -47,6 +49,7 @@ class Proofreader:
             engine="llama.cpp",
             base=self.engine.model_path.name,
             adapter=self.engine.adapter_path.name if self.engine.adapter_path else None,
+            adapter_merged=self.engine.adapter_merged,
             chat_format=self.engine.chat_format,
         )
 

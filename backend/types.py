@@ -35,6 +35,7 @@ class ModelInfo(BaseModel):
     engine: str
     base: str
     adapter: str | None = None
+    adapter_merged: bool = False  # folded into the base weights (backend/adapter_merge.py), not applied per step
     chat_format: str
 
 

@@ -5,7 +5,8 @@
         --model tuned=gemma3-270m+models/gemma3-270m-proofread-lora.gguf \\
         --out training/runs/eval-v1 [--limit 50] [--clean-limit 40]
 
-A model spec is LABEL=BASE[+ADAPTER.gguf][+fewshot][+gguf:PATH] (BASE: gemma3-270m | smollm2-135m),
+A model spec is LABEL=BASE[+ADAPTER.gguf][+runtime][+fewshot][+gguf:PATH] (BASE: gemma3-270m | smollm2-135m;
+an adapter is merged into the base as the backend serves it, `+runtime` applies it at every step instead),
 or `harper=harper` for the rule-based baseline (harper.js, first suggestion per lint; training/baselines/).
 Metrics, on the held-out JFLEG validation split (training.data.jfleg, never trained on):
   GLEU (multi-reference, outputs tokenized like JFLEG), exact match with a reference, output/input
@@ -43,6 +44,7 @@ class ModelSpec:
     adapter: str = "none"
     few_shot: bool = False
     model_path: str | None = None
+    merge: bool = True  # the adapter folded into the base, as the backend serves it; `+runtime` applies it per step
 
     @classmethod
     def parse(cls, text: str) -> "ModelSpec":
@@ -54,6 +56,8 @@ class ModelSpec:
         for part in parts:
             if part == "fewshot":
                 spec.few_shot = True
+            elif part == "runtime":
+                spec.merge = False
             elif part.startswith("gguf:"):
                 spec.model_path = part[5:]
             else:
@@ -100,7 +104,8 @@ def make_proofreader(spec: ModelSpec, scorer, threads: int = 2):
 
     from training.base_models import BASES
 
-    kwargs = {"base": spec.base, "adapter": spec.adapter, "n_threads": threads, "chat_format": BASES[spec.base].chat_format}
+    kwargs = {"base": spec.base, "adapter": spec.adapter, "merge_adapter": spec.merge, "n_threads": threads,
+              "chat_format": BASES[spec.base].chat_format}
     if spec.model_path:
         kwargs["model_path"] = spec.model_path
     proofreader = Proofreader(Settings(**kwargs), scorer=scorer)

@@ -5,8 +5,8 @@
     python -m training.export --run ... --merged-q8 /tmp/merged-q8_0.gguf           # optional merged model
 
 The adapter GGUF loads on the original PyPI Q4_K_M base: `Llama(model_path=<base>, lora_path=<adapter>)`
-(backend `Settings(adapter=<path>)`). The optional merged export goes HF merged -> f16 GGUF -> Q8_0;
-a merged model is never re-quantized to Q4_K_M (640-wide tensors need fallback types and it breaks).
+(backend `Settings(adapter=<path>)`). The backend merges it into the base at load time
+(backend/adapter_merge.py); `--merged-q8` writes that same merged model to a file.
 `--verify` compares greedy outputs of the torch model (dequantized base + adapter) and llama.cpp.
 """
 
@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
@@ -54,32 +52,6 @@ def export_adapter(adapter_dir: Path, out: Path, base: str, outtype: str = "f16"
     out.parent.mkdir(parents=True, exist_ok=True)
     run_converter("convert_lora_to_gguf.py", ["--base", str(ensure_hf_model(base)), "--outtype", outtype,
                                               "--outfile", str(out), str(adapter_dir)])
-    return out
-
-
-def export_merged_q8(adapter_dir: Path, out: Path, base: str) -> Path:
-    """HF base + adapter merged -> f16 GGUF -> Q8_0 GGUF."""
-    import ctypes
-
-    import llama_cpp
-    import torch
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    folder = ensure_hf_model(base)
-    with tempfile.TemporaryDirectory() as tmp:
-        merged_dir, f16 = Path(tmp) / "merged", Path(tmp) / "merged-f16.gguf"
-        model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
-        model = PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
-        model.save_pretrained(merged_dir)
-        AutoTokenizer.from_pretrained(folder).save_pretrained(merged_dir)
-        run_converter("convert_hf_to_gguf.py", [str(merged_dir), "--outtype", "f16", "--outfile", str(f16)])
-        params = llama_cpp.llama_model_quantize_default_params()
-        params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0
-        out.parent.mkdir(parents=True, exist_ok=True)
-        code = llama_cpp.llama_model_quantize(str(f16).encode(), str(out).encode(), ctypes.byref(params))
-        if code != 0:
-            raise RuntimeError(f"llama_model_quantize failed with {code}")
     return out
 
 
@@ -153,7 +125,10 @@ def main(argv: list[str] | None = None) -> None:
     export_adapter(adapter_dir, out, base, args.outtype)
     report = {"adapter_gguf": str(out), "bytes": out.stat().st_size, "base": base}
     if args.merged_q8:
-        report["merged_q8"] = str(export_merged_q8(adapter_dir, args.merged_q8, base))
+        from backend.adapter_merge import merge_adapter
+
+        merge_adapter(gguf_path(base), out, args.merged_q8)
+        report["merged_q8"] = str(args.merged_q8)
     if args.verify:
         report["verify"] = verify(adapter_dir, out, base)
         if args.verify_json:

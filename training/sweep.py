@@ -88,7 +88,9 @@ def train_and_score(plan: Plan, name: str, steps: int, out: Path, data_dir: Path
     train_seconds = time.time() - started
     adapter = export_adapter(run_dir / "adapter", run_dir / f"adapter-step{steps}.gguf", recipe.base)
     scorer, _ = load_scorer("auto")
-    spec = ModelSpec(label=name, base=recipe.base, adapter=str(adapter))
+    # Applied at run time, as for the reference row (eval-shipped-60.json): a merged copy of every
+    # candidate would leave ~290 MB per adapter in the cache.
+    spec = ModelSpec(label=name, base=recipe.base, adapter=str(adapter), merge=False)
     metrics, _ = evaluate_model(spec, validation_rows(plan.eval_limit), clean_emails(plan.clean_limit), scorer,
                                 progress=False, threads=plan.eval_threads)
     metrics.update(
