@@ -44,6 +44,7 @@ $(VENV)/.stamp-serve: requirements.txt requirements-nodeps.txt | $(VENV)/bin/pyt
 
 $(VENV)/.stamp-model: $(VENV)/.stamp-serve
 	$(PY) -c "from backend.model_files import gemma3_270m_path; print('model:', gemma3_270m_path())"
+	$(PY) -c "from backend.model_files import sentence_encoder_path; print('sentence encoder:', sentence_encoder_path())"
 	touch $@
 
 $(VENV)/.stamp-test: requirements-dev.txt training/requirements.txt $(VENV)/.stamp-serve
