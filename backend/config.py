@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_ADAPTER = REPO_ROOT / "models" / "gemma3-270m-proofread-lora.gguf"
+# Files built from the packaged models on first use (the merged model, the int8 sentence encoder).
+CACHE_DIR = Path.home() / ".cache" / "email-proofreader"
 
 
 class Settings(BaseSettings):
@@ -34,8 +36,8 @@ class Settings(BaseSettings):
         description="Fold the adapter into the base weights once (cached in cache_dir; faster) instead of applying it at every step.",
     )
     cache_dir: Path = Field(
-        default_factory=lambda: Path.home() / ".cache" / "email-proofreader",
-        description="Where files built from the packaged models are kept (the merged model).",
+        default_factory=lambda: CACHE_DIR,
+        description="Where the merged model is built and kept.",
     )
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     n_ctx: int = 2048

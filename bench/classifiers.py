@@ -1,10 +1,12 @@
 """Load time and per-email latency of the classifiers (`Scorer`), on real emails.
 
     python -m bench.classifiers [--n 200] [--threads N]
+    python -m bench.classifiers --quick          # 10 emails, one load; used by the test suite
 
 Prints the cold load time of Scorer() (in a fresh process) and p50/p95/max per-email latency of
-Scorer.score() over AESLC dev emails (../shared/data/emails; falls back to the check set). Timings on a
-shared machine are noisy: the run also reports the 1-minute load average. Email text is never printed.
+Scorer.score() over AESLC dev emails (../shared/data/emails; falls back to the check set), and writes
+them to bench/out/classifiers.json for `python -m bench.report`. Timings on a shared machine are
+noisy: the run also records the 1-minute load average. Email text is never printed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
+from bench.common import summary, write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,28 +31,32 @@ def cold_load_seconds() -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def emails(n: int) -> list[str]:
+def emails(n: int) -> tuple[str, list[str]]:
     path = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data")) / "emails" / "aeslc_dev.jsonl"
     if path.exists():
         bodies = [json.loads(line)["body"] for line in path.open(encoding="utf-8")]
         random.Random(0).shuffle(bodies)
-        return [b for b in bodies if b.strip()][:n]
+        return "aeslc_dev", [b for b in bodies if b.strip()][:n]
     rows = [json.loads(line) for line in (ROOT / "tests" / "scoring" / "email_check_set.jsonl").open()]
-    return [r[k] for r in rows for k in ("rude", "neutral", "polite")][:n]
+    return "check_set", [r[k] for r in rows for k in ("rude", "neutral", "polite")][:n]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--threads", type=int, default=0, help="onnxruntime intra-op threads (0: the default, 1)")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="10 emails and one cold load.")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.n = 10
     if args.threads:
         os.environ["SCORING_THREADS"] = str(args.threads)
-    loads = [cold_load_seconds() for _ in range(3)]
+    loads = [cold_load_seconds() for _ in range(1 if args.quick else 3)]
     from backend.scoring import Scorer
+    from backend.scoring.embedding import shared_embedder
 
     scorer = Scorer()
-    texts = emails(args.n + 5)
+    source, texts = emails(args.n + 5)
     for t in texts[args.n :]:
         scorer.score(t)  # warm-up on other emails: the embedder caches sentence vectors
     texts = texts[: args.n]
@@ -61,17 +67,28 @@ def main() -> None:
         times.append(1000 * (time.perf_counter() - start))
         cpu.append(1000 * (time.process_time() - start_cpu))
         words.append(len(t.split()))
-    times, cpu = np.array(times), np.array(cpu)
-    print(f"load  Scorer() cold, fresh process: min {min(loads):.2f} s, median {np.median(loads):.2f} s (3 runs)")
-    print(f"score {len(texts)} emails (median {int(np.median(words))} words): p50 {np.percentile(times, 50):.1f} ms, "
-          f"p95 {np.percentile(times, 95):.1f} ms, max {times.max():.1f} ms, min {times.min():.1f} ms")
-    # CPU time of this process: what the scoring itself costs, less sensitive to other jobs on the
-    # machine than wall time (with 2 threads it counts both, so it overstates the wall time on idle cores).
-    print(f"      CPU time per email: p50 {np.percentile(cpu, 50):.1f} ms, p95 {np.percentile(cpu, 95):.1f} ms")
-    short = times[np.array(words) <= 100]
-    if len(short):
-        print(f"      emails <= 100 words ({len(short)}): p50 {np.percentile(short, 50):.1f} ms, p95 {np.percentile(short, 95):.1f} ms")
-    print(f"load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    result = {
+        "emails": source,
+        "encoder": shared_embedder().model.name,  # the built file's name carries its digest
+        "scoring_threads": int(os.environ.get("SCORING_THREADS", "0")) or 1,
+        "load_s": summary(loads),
+        "median_words": summary(words)["p50"],
+        "wall_ms": summary(times),
+        # CPU time of this process: what the scoring itself costs, less sensitive to other jobs on the
+        # machine than wall time (with 2 threads it counts both, so it overstates the wall time on idle cores).
+        "cpu_ms": summary(cpu),
+        "wall_ms_up_to_100_words": summary([t for t, w in zip(times, words) if w <= 100]),
+    }
+    path = write_result("classifiers", result, args.quick)
+    wall, short = result["wall_ms"], result["wall_ms_up_to_100_words"]
+    print(f"load  Scorer() cold, fresh process: min {min(loads):.2f} s, median {result['load_s']['p50']:.2f} s ({len(loads)} runs)")
+    print(f"score {wall['n']} emails (median {result['median_words']:.0f} words): p50 {wall['p50']:.1f} ms, "
+          f"p95 {wall['p95']:.1f} ms, max {wall['max']:.1f} ms, min {wall['min']:.1f} ms")
+    print(f"      CPU time per email: p50 {result['cpu_ms']['p50']:.1f} ms, p95 {result['cpu_ms']['p95']:.1f} ms")
+    if short["n"]:
+        print(f"      emails <= 100 words ({short['n']}): p50 {short['p50']:.1f} ms, p95 {short['p95']:.1f} ms")
+    print(f"load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; wrote {path}")
+    return result
 
 
 if __name__ == "__main__":

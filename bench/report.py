@@ -19,6 +19,7 @@ tables come from `bench/NOTES.md`). Reproduce from a fresh clone:
     .venv/bin/python -m bench.decoding      # greedy vs draft_verify, interleaved
     .venv/bin/python -m bench.latency       # in process and over HTTP
     .venv/bin/python -m bench.concurrency   # 1, 4, 16, 64 clients against the server
+    .venv/bin/python -m bench.classifiers   # sentiment + politeness scoring per email
     .venv/bin/python -m bench.report
 
 Wall times come from a shared 2-core machine (the load average is recorded per run): compare
@@ -93,9 +94,24 @@ def concurrency_section(data: dict) -> list[str]:
     return lines + ["", f"Server peak RSS: {_f(data.get('server_peak_rss_mb'), 0)} MB.", ""]
 
 
+def classifiers_section(data: dict) -> list[str]:
+    # The shared run line would name llama.cpp's threads, which this bench does not use.
+    run = _run_line({**data, "machine": {**data["machine"], "llama_threads": None}})
+    wall, short, cpu, load = data["wall_ms"], data["wall_ms_up_to_100_words"], data["cpu_ms"], data["load_s"]
+    return ["## Classifiers: `Scorer.score()` per email", "",
+            f"{run} _(encoder {data['encoder']}, {data['scoring_threads']} onnxruntime thread(s))_", "",
+            "| emails | all p50 / p95 ms | <= 100 words p50 / p95 ms | CPU p50 / p95 ms | max ms | cold load median s |",
+            "|---|---|---|---|---|---|",
+            f"| {wall['n']} {data['emails']} (median {_f(data['median_words'], 0)} words; {short['n']} of <= 100) | "
+            f"{_f(wall['p50'], 1)} / {_f(wall['p95'], 1)} | {_f(short['p50'], 1)} / {_f(short['p95'], 1)} | "
+            f"{_f(cpu['p50'], 1)} / {_f(cpu['p95'], 1)} | {_f(wall['max'], 0)} | {_f(load['p50'])} |", ""]
+
+
 def render() -> str:
     lines = HEADER.splitlines() + [""]
-    for name, section in (("decoding", decoding_section), ("latency", latency_section), ("concurrency", concurrency_section)):
+    sections = (("decoding", decoding_section), ("latency", latency_section), ("concurrency", concurrency_section),
+                ("classifiers", classifiers_section))
+    for name, section in sections:
         paths = sorted(OUT_DIR.glob(f"{name}.json")) + sorted(OUT_DIR.glob(f"{name}.*.json")) if OUT_DIR.exists() else []
         full = [p for p in paths if not p.name.endswith(".quick.json")]
         if not paths:

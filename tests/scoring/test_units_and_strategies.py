@@ -1,7 +1,6 @@
-"""The pure-Python parts: email segmentation, strategy extraction and the encoder's batch plan."""
+"""The pure-Python parts: email segmentation and strategy extraction."""
 
 from backend.scoring import strategies
-from backend.scoring.embedding import plan_batches
 from backend.scoring.text_units import units
 
 
@@ -34,11 +33,3 @@ def test_feature_vector_matches_names():
     assert len(strategies.features("Thanks!")) == len(strategies.NAMES)
     assert strategies.features("Thanks!")[strategies.NAMES.index("gratitude")] == 1.0
 
-
-def test_batch_plan_runs_every_sentence_once_and_keeps_long_ones_apart():
-    lengths = [30, 8, 9, 120, 8, 31, 10]
-    groups = plan_batches(lengths, max_batch=4)
-    assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
-    assert all(len(g) <= 4 for g in groups)
-    assert [3] in groups  # padding the short ones to 120 tokens would cost more than a call
-    assert plan_batches([]) == []

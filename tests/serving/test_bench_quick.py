@@ -36,6 +36,14 @@ def test_concurrency_bench_accounts_for_every_request():
         assert row["ok"] + row["rejected_503"] + row["errors"] == row["sent"]
 
 
+def test_classifiers_bench_times_every_email():
+    from bench import classifiers
+
+    result = classifiers.main(["--quick"])
+    assert result["wall_ms"]["n"] == result["cpu_ms"]["n"] == 10 and result["load_s"]["n"] == 1
+    assert result["encoder"].endswith(".onnx")
+
+
 def test_report_renders_without_overwriting_results():
     from bench import report
 

@@ -53,10 +53,13 @@ def emails(split: str = "dev") -> list[str]:
 
 
 def embed_cached(texts: list[str], name: str) -> np.ndarray:
-    """Sentence embeddings of `texts`, cached under training/build by content hash."""
+    """Sentence embeddings of `texts`, cached under training/build by a hash of the texts and the encoder."""
     from backend.scoring.embedding import shared_embedder
 
-    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
+    # The built encoder's file name carries the digest of its source and recipe: another encoder
+    # must not reuse these vectors.
+    encoder = shared_embedder().model.name
+    digest = hashlib.sha256("\x00".join([encoder, *texts]).encode()).hexdigest()[:16]
     path = BUILD / f"emb_{name}_{digest}.npy"
     if path.exists():
         return np.load(path)
