@@ -5,7 +5,9 @@
 
 Each client sends its requests one after another (no retries: a 503 counts as a rejection), so
 every request ends as ok, rejected (503 busy) or error; "lost" counts requests with no answer at
-all and must stay 0. Emails are 30 words. Writes bench/out/concurrency.json.
+all and must stay 0. Emails are 30 words, a different one for every request of the run (the scorer
+caches sentence vectors, so repeated emails would be cheaper than real traffic). Writes
+bench/out/concurrency.json.
 """
 
 from __future__ import annotations
@@ -70,14 +72,17 @@ def main(argv: list[str] | None = None) -> dict:
 
     decoding = args.decoding or Settings().decoding
     queue_size = Settings().queue_size
-    _, pool = emails(30, 16, seed=2)
+    plan = [(c, args.requests or (3 if c == 1 else 2 if c <= 4 else 1)) for c in args.clients]
+    needed = 1 + sum(c * n for c, n in plan)
+    pool = list(dict.fromkeys(emails(30, 2 * needed, seed=2)[1]))[:needed]  # emails() may draw one body twice
     process, url, how = server.start(decoding, adapter=args.adapter)
     results = {"decoding": decoding, "server": how, "queue_size": queue_size, "email_words": 30, "levels": []}
     try:
-        asyncio.run(level(url, 1, 1, pool, args.max_tokens))  # warm-up
-        for clients in args.clients:
-            per_client = args.requests or (3 if clients == 1 else 2 if clients <= 4 else 1)
-            row = asyncio.run(level(url, clients, per_client, pool, args.max_tokens))
+        asyncio.run(level(url, 1, 1, pool[:1], args.max_tokens))  # warm-up
+        used = 1
+        for clients, per_client in plan:
+            row = asyncio.run(level(url, clients, per_client, pool[used : used + clients * per_client], args.max_tokens))
+            used += clients * per_client
             results["levels"].append(row)
             lat = row["latency_ok_s"]
             print(f"{clients:3d} clients: {row['ok']}/{row['sent']} ok, {row['rejected_503']} rejected (503), "

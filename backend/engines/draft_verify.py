@@ -1,4 +1,4 @@
-"""Exact greedy decoding that drafts tokens from the prompt and verifies them in one batch.
+"""Greedy decoding that drafts tokens from the prompt and verifies them in one batch.
 
 A proofread mostly copies the email, so the next tokens of the output are usually the tokens that
 follow, in the prompt, the last few tokens the model wrote (prompt lookup). One llama.cpp batch
@@ -6,6 +6,11 @@ evaluates the last accepted token plus k drafted tokens and returns the model's 
 of them: the drafted tokens are accepted up to the first disagreement, and the model's own token
 at that point comes for free. Every emitted token is the model's argmax given the tokens before it,
 so the output is greedy decoding's output; only the number of forward passes changes.
+
+Bit for bit: with flash attention and batches under 64 tokens, a verified position's logits equal a
+single step's exactly while the context holds under 512 cells (tested). Past that, llama.cpp splits a
+single step's attention over the cache across threads and sums the parts in another order, so where
+the top two logits nearly tie, plain greedy and this decoder can pick different tokens.
 
 Why this is faster here and llama-cpp-python's `LlamaPromptLookupDecoding` was not: that class
 turns on `logits_all`, so every prompt token pays for the 262,144-row output layer and its logits
@@ -76,11 +81,17 @@ class PromptLookup:
         self.cursor += accepted
 
 
+# A verify batch stays under 64 tokens: from 64 queries on, llama.cpp's CPU flash attention switches to a
+# tiled kernel that rounds differently from the one a single step uses (bench/NOTES.md, "Exact greedy").
+MAX_VERIFY_BATCH = 63
+
+
 class DraftVerifyDecoder:
     """Greedy token generator on one `llama_cpp.Llama`, sharing its KV cache bookkeeping
     (`input_ids` / `n_tokens`) so the plain path and this one can alternate on the same model."""
 
-    def __init__(self, llm, max_draft: int = 12, max_ngram: int = 3) -> None:
+    # 48 was the fastest of 8-64 on 100-word emails (bench/NOTES.md); drafts shrink after a miss anyway.
+    def __init__(self, llm, max_draft: int = 48, max_ngram: int = 3) -> None:
         import llama_cpp
 
         self._lib = llama_cpp
@@ -205,6 +216,6 @@ class DraftVerifyDecoder:
             # Fewer drafted tokens after a miss (edits cluster), more after a full acceptance.
             if draft:
                 k = min(self.max_draft, k * 2) if accepted == len(draft) else max(1, accepted)
-            room = min(k, max_tokens - len(generated) - 1, self.n_batch - 1)
+            room = min(k, max_tokens - len(generated) - 1, MAX_VERIFY_BATCH - 1)
             pending = [generated[-1]]
             draft = lookup.draft(generated, room) if room > 0 else []

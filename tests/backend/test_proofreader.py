@@ -62,6 +62,7 @@ class _EchoEngine:
 
     model_path = Path("echo.gguf")
     adapter_path = None
+    adapter_merged = False
     chat_format = "gemma"
 
     def count_tokens(self, text):

@@ -126,3 +126,49 @@ def test_the_fixed_instruction_is_reused_across_emails(engine_and_prompts):
     stats = engine._draft_verifier().stats
     assert stats.prompt_tokens_reused >= 50  # the instruction is ~80 tokens
     assert stats.prompt_tokens_evaluated < engine.llm.tokenize(rendered[1][1].encode(), add_bos=True, special=True).__len__() - 50
+
+
+def test_a_verify_batch_computes_the_same_logits_as_single_steps(engine_and_prompts):
+    """Why the output matches greedy bit for bit on short contexts: flash attention and batches under
+    64 tokens use the one attention kernel a single step uses (without flash attention the logits
+    differ by ~0.7, and from 64 tokens on by ~1; bench/NOTES.md)."""
+    import ctypes
+
+    import llama_cpp
+    import numpy as np
+
+    from backend.engines.draft_verify import MAX_VERIFY_BATCH
+
+    engine, rendered = engine_and_prompts
+    llm = engine.llm
+    ids = llm.tokenize(rendered[3][1].encode(), add_bos=True, special=True)
+    ids = (ids * 3)[:200]  # stays under 256 cells: single steps use the same kernel as batches
+    batch = llama_cpp.llama_batch_init(MAX_VERIFY_BATCH, 0, 1)
+    memory = llama_cpp.llama_get_memory(llm.ctx)
+
+    def decode(tokens, start):
+        batch.n_tokens = len(tokens)
+        for i, token in enumerate(tokens):
+            batch.token[i], batch.pos[i], batch.n_seq_id[i], batch.seq_id[i][0], batch.logits[i] = token, start + i, 1, 0, True
+        assert llama_cpp.llama_decode(llm.ctx, batch) == 0
+        pointer = llama_cpp.llama_get_logits(llm.ctx)  # every requested row, in batch order
+        rows = np.ctypeslib.as_array(ctypes.cast(pointer, ctypes.POINTER(ctypes.c_float)), shape=(len(tokens) * llm.n_vocab(),))
+        return rows.reshape(len(tokens), llm.n_vocab()).copy()
+
+    def logits(sizes, prefix=40):
+        llama_cpp.llama_memory_clear(memory, True)
+        decode(ids[:prefix], 0)
+        rows, position, turn = [], prefix, 0
+        while position < len(ids):
+            size = sizes[turn % len(sizes)]
+            rows.append(decode(ids[position : position + size], position))
+            position, turn = position + size, turn + 1
+        return np.concatenate(rows)
+
+    try:
+        single = logits([1])
+        assert np.array_equal(logits([2, 7, 16, MAX_VERIFY_BATCH]), single)
+    finally:
+        llama_cpp.llama_batch_free(batch)
+        llama_cpp.llama_memory_clear(memory, True)
+        llm.n_tokens = 0  # the engine's cache bookkeeping starts over
