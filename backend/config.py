@@ -42,8 +42,8 @@ class Settings(BaseSettings):
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     n_ctx: int = 2048
     decoding: Literal["greedy", "draft_verify"] = Field(
-        "greedy",
-        description="At temperature 0: plain greedy, or exact greedy that verifies tokens drafted from the email in batches.",
+        "draft_verify",
+        description="At temperature 0: greedy that verifies tokens drafted from the email in batches (about 2x faster), or plain greedy.",
     )
     chunk_words: int = Field(160, description="Long emails are proofread paragraph groups of about this size.")
     max_input_chars: int = 20_000
