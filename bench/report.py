@@ -40,7 +40,8 @@ def _run_line(data: dict) -> str:
     if m.get("llama_threads"):
         parts.append(f"llama.cpp {m['llama_threads']} thread(s)")
     if model:
-        parts.append(f"model {model.get('base')} + adapter {model.get('adapter')}")
+        merged = " (merged into the base)" if model.get("adapter_merged") else ""
+        parts.append(f"model {model.get('base')} + adapter {model.get('adapter')}{merged}")
     if data.get("scorer"):
         parts.append(f"scorer {data['scorer']}")
     return "_" + "; ".join(parts) + "_"

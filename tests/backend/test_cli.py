@@ -55,3 +55,12 @@ def test_batch_score_only(tmp_path):
     assert done.returncode == 0, done.stderr.decode()
     line = json.loads(target.read_text())
     assert line["id"] == "a" and set(line["scores"]) == {"sentiment", "politeness"}
+
+
+def test_prepare_builds_the_merged_model_into_the_given_cache(tmp_path):
+    done = run_cli("prepare", "--cache-dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr.decode()
+    assert "'adapter_merged': True" in done.stdout.decode()
+    merged = list((tmp_path / "merged").glob("*.gguf"))
+    assert len(merged) == 1 and merged[0].stat().st_size > 200_000_000
+    assert not list(tmp_path.rglob("*.partial"))
