@@ -55,7 +55,8 @@ def export_adapter(adapter_dir: Path, out: Path, base: str, outtype: str = "f16"
     return out
 
 
-def torch_greedy(adapter_dir: Path, base: str, prompts: list[str], max_new_tokens: int) -> list[list[int]]:
+def torch_greedy(adapter_dir: Path, base: str, prompts: list[str], max_new_tokens: int) -> list[tuple[list[int], list]]:
+    """Per prompt: the greedy token ids and the logits at each step (to tell a near-tie from a real disagreement)."""
     import torch
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -69,10 +70,11 @@ def torch_greedy(adapter_dir: Path, base: str, prompts: list[str], max_new_token
     with torch.no_grad():
         for prompt in prompts:
             ids = tokenizer(prompt, return_tensors="pt", add_special_tokens=True)
-            gen = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False,
+            gen = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False, output_logits=True,
+                                 return_dict_in_generate=True,
                                  eos_token_id=[tokenizer.eos_token_id, stop], pad_token_id=tokenizer.pad_token_id)
-            new = gen[0, ids["input_ids"].shape[1]:].tolist()
-            outputs.append([t for t in new if t not in (tokenizer.eos_token_id, stop)])
+            new = gen.sequences[0, ids["input_ids"].shape[1]:].tolist()
+            outputs.append(([t for t in new if t not in (tokenizer.eos_token_id, stop)], [step[0] for step in gen.logits]))
     return outputs
 
 
@@ -103,9 +105,14 @@ def verify(adapter_dir: Path, adapter_gguf: Path, base: str, max_new_tokens: int
     a = torch_greedy(adapter_dir, base, texts, max_new_tokens)
     b = llama_greedy(adapter_gguf, base, texts, max_new_tokens)
     rows = []
-    for x, y in zip(a, b):
+    for (x, logits), y in zip(a, b):
         agree = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
-        rows.append({"identical": x == y, "common_prefix_tokens": agree, "torch_tokens": len(x), "llama_tokens": len(y)})
+        row = {"identical": x == y, "common_prefix_tokens": agree, "torch_tokens": len(x), "llama_tokens": len(y)}
+        if agree < min(len(x), len(y)):
+            # How far below torch's own choice torch ranks llama.cpp's token where they part: a near-tie
+            # (Q4_K_M weights and 8-bit activations against fp32) or a real disagreement.
+            row["torch_logit_gap"] = round(float(logits[agree][x[agree]] - logits[agree][y[agree]]), 3)
+        rows.append(row)
     return {"prompts": len(rows), "identical": sum(r["identical"] for r in rows), "details": rows}
 
 

@@ -49,10 +49,12 @@ def test_tiny_pipeline_end_to_end(tmp_path):
     assert gguf.stat().st_size > 100_000
     report = verify(run_dir / "adapter", gguf, "gemma3-270m", max_new_tokens=12,
                     emails=["we was planning to meet on monday.", "Please send me the file.", "Their is a problem with the invoice."])
-    # llama.cpp multiplies Q4_K_M weights with 8-bit-quantized activations, torch uses fp32: near-ties may
-    # flip late in a generation, so require a long common prefix everywhere and full agreement on most prompts.
-    assert all(d["common_prefix_tokens"] >= 8 for d in report["details"]), report
+    # llama.cpp multiplies Q4_K_M weights with 8-bit-quantized activations, torch uses fp32: a 3-step adapter
+    # leaves the base's near-ties ("Please send" / "Send"), which either side may resolve its own way. So:
+    # full agreement on most prompts, and where they part, torch's own logits must nearly tie there (the
+    # two divergences seen, with and without flash attention, were 0.27 and 0.16 apart).
     assert report["identical"] >= report["prompts"] - 1, report
+    assert all(d.get("torch_logit_gap", 0) < 1.0 for d in report["details"]), report
 
     results = run([ModelSpec("tiny", "gemma3-270m", str(gguf))], tmp_path / "eval", limit=2, clean_limit=1, save_outputs=False)
     row = results["models"][0]
