@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     n_ctx: int = 2048
     decoding: Literal["greedy", "draft_verify"] = Field(
         "draft_verify",
-        description="At temperature 0: greedy that verifies tokens drafted from the email in batches (about 2x faster), or plain greedy.",
+        description="At temperature 0: greedy that verifies tokens drafted from the email in batches (about 2x faster, same tokens), or plain greedy.",
     )
     chunk_words: int = Field(160, description="Long emails are proofread paragraph groups of about this size.")
     max_input_chars: int = 20_000

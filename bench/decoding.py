@@ -6,7 +6,8 @@
 
 Prints and writes bench/out/decoding.json: per length, both methods' p50 time, first-token time and
 tokens/s, the time ratio (draft_verify / greedy, median of per-email pairs), whether every output
-was identical, and the draft acceptance rate. Wall time on a shared machine is noisy: compare the
+was identical (to plain greedy, and to step-by-step greedy computed with draft_verify's attention
+kernel), and the draft acceptance rate. Wall time on a shared machine is noisy: compare the
 ratios, which are measured back to back.
 """
 
@@ -47,6 +48,17 @@ def run_one(proofreader, method: str, prompt: str, max_tokens: int, email: str, 
     return row
 
 
+def one_kernel_greedy(proofreader, prompt: str, max_tokens: int, email: str, prefix: int) -> str:
+    """Step-by-step greedy with the attention kernel draft_verify uses (its decoder with no drafts, single
+    steps on one thread): the output draft_verify must equal token for token (bench/NOTES.md)."""
+    decoder = proofreader.engine._draft_verifier()
+    saved, decoder.max_draft = decoder.max_draft, 0
+    try:
+        return run_one(proofreader, "draft_verify", prompt, max_tokens, email, prefix)["text"]
+    finally:
+        decoder.max_draft = saved
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--words", type=int, nargs="+", default=[30, 100, 250])
@@ -73,21 +85,24 @@ def main(argv: list[str] | None = None) -> dict:
     for words in args.words:
         source, batch = emails(words, args.emails)
         rows = {"greedy": [], "draft_verify": []}
-        pairs, identical = [], []
+        pairs, identical, one_kernel = [], [], []
         for index, email in enumerate(batch):
             prompt, max_tokens = email_prompt(proofreader, email)
             if args.quick:
                 max_tokens = 16
+            reference = one_kernel_greedy(proofreader, prompt, max_tokens, email, prefix)
             for round_ in range(args.rounds):
                 order = ("greedy", "draft_verify") if (index + round_) % 2 == 0 else ("draft_verify", "greedy")
                 pair = {m: run_one(proofreader, m, prompt, max_tokens, email, prefix) for m in order}
                 identical.append(pair["greedy"]["text"] == pair["draft_verify"]["text"])
+                one_kernel.append(reference == pair["draft_verify"]["text"])
                 pairs.append(pair["draft_verify"]["seconds"] / pair["greedy"]["seconds"])
                 for method, row in pair.items():
                     row.pop("text")
                     rows[method].append(row)
         entry = {"source": source, "emails": len(batch), "rounds": args.rounds, "identical": all(identical),
                  "identical_count": f"{sum(identical)}/{len(identical)}",
+                 "identical_one_kernel_count": f"{sum(one_kernel)}/{len(one_kernel)}",
                  "time_ratio_p50": statistics.median(pairs), "time_ratio_all": pairs}
         for method, method_rows in rows.items():
             entry[method] = {
@@ -108,6 +123,7 @@ def main(argv: list[str] | None = None) -> dict:
             f"{g['gen_tokens_per_s_p50']:.0f} tok/s) | draft_verify p50 {d['seconds']['p50']:.2f}s "
             f"(first {d['first_token_s']['p50']:.2f}s, {d['gen_tokens_per_s_p50']:.0f} tok/s, acceptance "
             f"{d['acceptance_mean']:.0%}) | ratio {entry['time_ratio_p50']:.2f} | identical {entry['identical_count']}"
+            f" (to one-kernel greedy {entry['identical_one_kernel_count']})"
         )
     results["peak_rss_mb"] = peak_rss_mb()
     path = write_result("decoding", results, args.quick)

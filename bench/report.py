@@ -49,15 +49,15 @@ def _run_line(data: dict) -> str:
 
 def decoding_section(data: dict) -> list[str]:
     lines = ["## Greedy vs draft-and-verify (same emails, interleaved)", "", _run_line(data), "",
-             "| words | greedy p50 s | draft_verify p50 s | time ratio p50 | first token greedy / dv s | gen tok/s greedy / dv | acceptance | identical |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| words | greedy p50 s | draft_verify p50 s | time ratio p50 | first token greedy / dv s | gen tok/s greedy / dv | acceptance | identical to greedy | to one-kernel greedy |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for words, e in data["lengths"].items():
         g, d = e["greedy"], e["draft_verify"]
         lines.append(
             f"| {words} | {_f(g['seconds']['p50'])} | {_f(d['seconds']['p50'])} | {_f(e['time_ratio_p50'])} | "
             f"{_f(g['first_token_s']['p50'])} / {_f(d['first_token_s']['p50'])} | "
             f"{_f(g['gen_tokens_per_s_p50'], 0)} / {_f(d['gen_tokens_per_s_p50'], 0)} | "
-            f"{_f(d['acceptance_mean'] * 100, 0)}% | {e['identical_count']} |"
+            f"{_f(d['acceptance_mean'] * 100, 0)}% | {e['identical_count']} | {e.get('identical_one_kernel_count', 'not run')} |"
         )
     return lines + [""]
 

@@ -8,9 +8,12 @@ at that point comes for free. Every emitted token is the model's argmax given th
 so the output is greedy decoding's output; only the number of forward passes changes.
 
 Bit for bit: with flash attention and batches under 64 tokens, a verified position's logits equal a
-single step's exactly while the context holds under 512 cells (tested). Past that, llama.cpp splits a
-single step's attention over the cache across threads and sums the parts in another order, so where
-the top two logits nearly tie, plain greedy and this decoder can pick different tokens.
+single step's exactly (tested), with one exception. Once the cache view reaches 512 cells, llama.cpp
+splits a *single* step's attention over the cache across threads and sums the parts in another
+order. So this decoder runs its own single steps on one thread (one part, the same sums as a batch),
+and its output is exactly greedy decoding computed with one attention kernel throughout: `max_draft=0`
+is that reference (tested past 512 cells). Plain greedy on two threads can still resolve a near-tie
+the other way (bench/NOTES.md, "Exact greedy").
 
 Why this is faster here and llama-cpp-python's `LlamaPromptLookupDecoding` was not: that class
 turns on `logits_all`, so every prompt token pays for the 262,144-row output layer and its logits
@@ -160,7 +163,14 @@ class DraftVerifyDecoder:
         email), used for the first draft and to start the lookup there. The caller stops
         iterating at a stop token or its own limit; the cache then holds only verified tokens."""
         self.stats = DraftStats()
-        prompt_ids = list(prompt_ids)
+        ctx, params = self._ctx(), self.llm.context_params
+        self._lib.llama_set_n_threads(ctx, 1, params.n_threads_batch)  # single steps: see the module docstring
+        try:
+            yield from self._tokens(list(prompt_ids), max_tokens, copy_from)
+        finally:
+            self._lib.llama_set_n_threads(ctx, params.n_threads, params.n_threads_batch)
+
+    def _tokens(self, prompt_ids: list[int], max_tokens: int, copy_from: int | None) -> Iterator[int]:
         lookup = PromptLookup(prompt_ids, self.max_ngram)
         lookup.cursor = copy_from or 0
 

@@ -15,6 +15,7 @@ def test_decoding_bench_compares_both_methods_on_the_same_email():
     entry = result["lengths"]["30"]
     assert entry["greedy"]["seconds"]["n"] == entry["draft_verify"]["seconds"]["n"] == 1
     assert isinstance(entry["identical"], bool)
+    assert entry["identical_one_kernel_count"] == "1/1"  # exact by construction, unlike plain greedy
 
 
 def test_latency_bench_measures_in_process_and_over_http():

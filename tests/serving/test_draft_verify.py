@@ -128,10 +128,13 @@ def test_the_fixed_instruction_is_reused_across_emails(engine_and_prompts):
     assert stats.prompt_tokens_evaluated < engine.llm.tokenize(rendered[1][1].encode(), add_bos=True, special=True).__len__() - 50
 
 
-def test_a_verify_batch_computes_the_same_logits_as_single_steps(engine_and_prompts):
-    """Why the output matches greedy bit for bit on short contexts: flash attention and batches under
-    64 tokens use the one attention kernel a single step uses (without flash attention the logits
-    differ by ~0.7, and from 64 tokens on by ~1; bench/NOTES.md)."""
+# Under 256 cells any single step matches a batch; past them, a single step on two threads splits its
+# attention into two parts, and only on one thread (as the decoder runs them) does it match.
+@pytest.mark.parametrize("length, single_step_threads", [(200, None), (420, 1)])
+def test_a_verify_batch_computes_the_same_logits_as_single_steps(engine_and_prompts, length, single_step_threads):
+    """Why the output is greedy's bit for bit: flash attention and batches under 64 tokens use the
+    attention kernel a single step uses (without flash attention the logits differ by ~0.7, from 64
+    tokens on by ~1, and with two-thread single steps past 256 cells by ~0.7; bench/NOTES.md)."""
     import ctypes
 
     import llama_cpp
@@ -142,9 +145,11 @@ def test_a_verify_batch_computes_the_same_logits_as_single_steps(engine_and_prom
     engine, rendered = engine_and_prompts
     llm = engine.llm
     ids = llm.tokenize(rendered[3][1].encode(), add_bos=True, special=True)
-    ids = (ids * 3)[:200]  # stays under 256 cells: single steps use the same kernel as batches
+    ids = (ids * 4)[:length]
     batch = llama_cpp.llama_batch_init(MAX_VERIFY_BATCH, 0, 1)
     memory = llama_cpp.llama_get_memory(llm.ctx)
+    params = llm.context_params
+    llama_cpp.llama_set_n_threads(llm.ctx, single_step_threads or params.n_threads, params.n_threads_batch)
 
     def decode(tokens, start):
         batch.n_tokens = len(tokens)
@@ -170,5 +175,49 @@ def test_a_verify_batch_computes_the_same_logits_as_single_steps(engine_and_prom
         assert np.array_equal(logits([2, 7, 16, MAX_VERIFY_BATCH]), single)
     finally:
         llama_cpp.llama_batch_free(batch)
+        llama_cpp.llama_set_n_threads(llm.ctx, params.n_threads, params.n_threads_batch)
         llama_cpp.llama_memory_clear(memory, True)
         llm.n_tokens = 0  # the engine's cache bookkeeping starts over
+
+
+LONG_EMAIL = (
+    "Hi Priya,\n\nThank you for sending the draft contract on Tuesday. I have went through it with our legal team "
+    "and we have a few questions before we can sign. First, the payment terms in section 4 says 45 days, but "
+    "our agreement on the call was 30 days. Could you check this with your finance department? Second, the "
+    "delivery schedule do not mention the penalty for late shipments that we discussed. We would like it to be "
+    "included, even if the amount is small. Third, the contact person for support is still listed as Mark, who "
+    "has left the company last month.\n\nApart from that, everything look fine and we are happy with the price. "
+    "If you can send an updated version by Friday, we can sign it early next week and start the first order "
+    "in December as planned.\n\nBest regards,\nTom"
+)
+
+
+def _run(decoder, engine, prompt, email, max_tokens):
+    ids, start = engine.tokenize_prompt(prompt, email)
+    out = []
+    for token in decoder.tokens(ids, max_tokens, copy_from=start):
+        if token in engine.stop_ids or len(out) >= max_tokens:
+            break
+        out.append(token)
+    return ids, out
+
+
+def test_draft_verify_is_exactly_one_kernel_greedy_past_512_cells(engine_and_prompts):
+    """Past 256 used cells a single step on two threads would split its attention (bench/NOTES.md);
+    the decoder's single steps run on one thread, so drafting must not change a single token of
+    step-by-step greedy computed the same way (`max_draft=0`)."""
+    from bench.common import NeutralScorer
+    from backend import prompts
+    from backend.engines.draft_verify import DraftVerifyDecoder
+
+    engine, _ = engine_and_prompts
+    prompt = prompts.render_prompt(prompts.messages(LONG_EMAIL, NeutralScorer().score(LONG_EMAIL)), engine.chat_format)
+    ids, fast = _run(engine._draft_verifier(), engine, prompt, LONG_EMAIL, 260)
+    assert engine._draft_verifier().stats.accepted > 50  # it did draft
+    step_by_step = DraftVerifyDecoder(engine.llm, max_draft=0)
+    try:
+        _, reference = _run(step_by_step, engine, prompt, LONG_EMAIL, 260)
+    finally:
+        step_by_step.close()
+    assert len(ids) + len(reference) > 300
+    assert fast == reference
