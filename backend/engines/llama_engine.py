@@ -60,9 +60,9 @@ class LlamaEngine:
             n_threads=n_threads,
             n_threads_batch=n_threads,
             n_batch=512,
-            # With flash attention, one query and a batch of queries go through the same attention kernel
-            # while the context holds under 512 cells, so draft_verify's batched logits equal greedy's
-            # bit for bit there (without it they differ by up to ~0.7; bench/NOTES.md, "Exact greedy").
+            # With flash attention, one query and a batch of up to 63 go through the same attention kernel,
+            # so draft_verify's batched logits equal single steps' bit for bit (without it they differ by
+            # up to ~0.7; draft_verify.py has the one exception, bench/NOTES.md "Exact greedy" the numbers).
             flash_attn=True,
             seed=0,
             verbose=False,
