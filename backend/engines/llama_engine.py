@@ -123,23 +123,25 @@ class LlamaEngine:
                 prompt_ids, temp=temperature, top_p=top_p, top_k=0 if temperature > 0 else 40, min_p=0.0,
                 repeat_penalty=1.0, reset=True,
             )
-        for token in tokens:
-            if first_token_at is None:
-                first_token_at = time.perf_counter()
-            if cancelled is not None and cancelled():
-                raise Cancelled()
-            if token in self.stop_ids:
-                finish_reason = "stop"
-                break
-            piece = decoder.decode(self.llm.detokenize([token], prev_tokens=prompt_ids + out_ids))
-            out_ids.append(token)
-            if piece:
-                pieces.append(piece)
-                if on_token is not None:
-                    on_token(piece)
-            if len(out_ids) >= max_tokens:
-                break
-        tokens.close()  # ends the generator now, not at garbage collection
+        try:
+            for token in tokens:
+                if first_token_at is None:
+                    first_token_at = time.perf_counter()
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
+                if token in self.stop_ids:
+                    finish_reason = "stop"
+                    break
+                piece = decoder.decode(self.llm.detokenize([token], prev_tokens=prompt_ids + out_ids))
+                out_ids.append(token)
+                if piece:
+                    pieces.append(piece)
+                    if on_token is not None:
+                        on_token(piece)
+                if len(out_ids) >= max_tokens:
+                    break
+        finally:
+            tokens.close()  # ends the generator now (and restores draft_verify's thread setting), not at garbage collection
         tail = decoder.decode(b"", final=True)
         if tail:
             pieces.append(tail)

@@ -104,6 +104,10 @@ def test_cancellation_stops_and_leaves_the_cache_usable(engine_and_prompts):
     with pytest.raises(Cancelled):
         _generate(engine, "draft_verify", email, prompt, max_tokens, cancelled=lambda: calls.append(1) or len(calls) > 3)
     assert len(calls) == 4  # checked before every token, as in plain decoding
+    import llama_cpp
+
+    # draft_verify's one-thread single steps end with it: plain greedy gets both threads back.
+    assert llama_cpp.llama_n_threads(engine.llm.ctx) == engine.llm.context_params.n_threads
     again = _generate(engine, "greedy", email, prompt, max_tokens)
     assert again.text == reference.text
 
