@@ -2,7 +2,7 @@
 once into a cached Hugging Face folder (dequantized fp32) under ~/.cache/email-proofreader/.
 
 Training on the dequantized Q4_K_M weights means the LoRA adapter is learned against exactly the
-weights it will be applied to at serving time (llama.cpp base Q4_K_M + GGUF LoRA).
+weights it is added to at serving time (backend/adapter_merge.py stores that sum as Q8_0).
 
     python -m training.base_models gemma3-270m      # ~100 s once, then cached
 """
@@ -15,10 +15,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.config import CACHE_DIR as BACKEND_CACHE_DIR
+
 for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ.setdefault(_var, "1")
 
-CACHE_DIR = Path(os.environ.get("EMAIL_PROOFREADER_CACHE", Path.home() / ".cache" / "email-proofreader"))
+CACHE_DIR = Path(os.environ.get("EMAIL_PROOFREADER_CACHE", BACKEND_CACHE_DIR))  # the backend's, unless overridden
 
 
 @dataclass(frozen=True)
