@@ -24,17 +24,12 @@ import numpy as np
 MERGE_VERSION = "1-q8_0"
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def merged_model_path(base: Path, adapter: Path, cache_dir: Path) -> Path:
     """The merged GGUF for `base` + `adapter`, built into `cache_dir` on first use (~15 s)."""
-    key = hashlib.sha256(f"{_file_digest(base)} {_file_digest(adapter)} {MERGE_VERSION}".encode()).hexdigest()[:16]
+    from backend.model_files import file_sha256
+
+    key = f"{file_sha256(base).hexdigest()} {file_sha256(adapter).hexdigest()} {MERGE_VERSION}"
+    key = hashlib.sha256(key.encode()).hexdigest()[:16]
     target = Path(cache_dir) / "merged" / f"{base.stem}+{adapter.stem}-{key}.gguf"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -52,10 +52,19 @@ def sentence_encoder_source_path() -> Path:
     return model_path()
 
 
+def file_sha256(path: Path):
+    """SHA-256 of a file read in 1 MB blocks (the base GGUF is 253 MB); callers may add more to it."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest
+
+
 def sentence_encoder_path(cache_dir: Path | None = None) -> Path:
     """The int8 sentence encoder: built on first use (~2 s), then reused while source and recipe match."""
     source = sentence_encoder_source_path()
-    digest = hashlib.sha256(source.read_bytes())
+    digest = file_sha256(source)
     digest.update(json.dumps(ENCODER_RECIPE, sort_keys=True).encode())
     target = (cache_dir or CACHE_DIR) / f"all-MiniLM-L6-v2.int8-dynamic.{digest.hexdigest()[:16]}.onnx"
     if not target.exists():
