@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import gguf
 import numpy as np
 import pytest
 
 from backend.adapter_merge import merge_adapter, merged_model_path
 
-gguf = pytest.importorskip("gguf")
 Q = gguf.GGMLQuantizationType
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import onnx
 import pytest
 
 from backend import model_files
@@ -20,7 +21,6 @@ SENTENCES = [
 
 
 def test_served_encoder_is_the_built_int8_model():
-    onnx = pytest.importorskip("onnx")
     assert shared_embedder().model == sentence_encoder_path()
     graph = onnx.load(str(shared_embedder().model)).graph
     weights = {t.name for t in graph.initializer}

@@ -15,7 +15,6 @@ RECIPE = Path(__file__).resolve().parents[2] / "training" / "recipes" / "gemma3-
 @needs_data()
 @pytest.mark.timeout(1500)
 def test_tiny_pipeline_end_to_end(tmp_path):
-    pytest.importorskip("llama_cpp")
     from training.config import DataConfig, load_recipe
     from training.data.build import build_examples
     from training.data.common import write_jsonl

@@ -52,7 +52,6 @@ def test_committed_plans_parse_into_valid_recipes(plan_file):
 @needs_data()
 @pytest.mark.timeout(1500)
 def test_tiny_successive_halving_run(tmp_path):
-    pytest.importorskip("llama_cpp")
     from training.config import DataConfig
     from training.data.build import build_examples
     from training.data.common import write_jsonl
