@@ -105,8 +105,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    """Loads the proofreader once, so every file built from the packaged models on first use (the assembled
-    base, the merged model) exists before the first `serve`."""
+    """Checks that llama.cpp can generate on this CPU (in a child process, so a build that dies with SIGILL
+    stops setup with a message instead of a server that dies on its first request), then loads the proofreader
+    once, so every file built from the packaged models on first use (the assembled base, the merged model)
+    exists before the first `serve`."""
+    settings = _settings_from(args)
+    if settings.engine == "llama":
+        from backend.llama_check import LlamaBuildError, check_generation
+        from backend.model_files import base_model_path
+
+        try:
+            check_generation(settings.model_path or base_model_path(settings.base), settings.n_threads)
+        except LlamaBuildError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     started = time.perf_counter()
     proofreader = _build(args)
     print(f"ready in {time.perf_counter() - started:.1f} s: {proofreader.model_info.model_dump()}")

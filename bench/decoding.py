@@ -3,6 +3,12 @@
     python -m bench.decoding                 # 30/100/250-word emails, 4 each, 3 rounds
     python -m bench.decoding --quick         # seconds; used by the test suite
     python -m bench.decoding --adapter none  # the base model (it echoes the email)
+    python -m bench.decoding --compare-build /tmp/site-old   # this llama.cpp build against another one
+
+`--compare-build DIR` takes a folder holding another llama-cpp-python build (`pip install --no-deps
+--target DIR WHEEL`) and runs the bench once per round in a child process for each build, alternating
+which goes first; it prints and writes (bench/out/decoding-builds.json) each build's system info and the
+time ratio this build / the other, per length and method (median over rounds).
 
 Prints and writes bench/out/decoding.json: per length, both methods' p50 time, first-token time and
 tokens/s, the time ratio (draft_verify / greedy, median of per-email pairs), whether every output
@@ -14,8 +20,14 @@ ratios, which are measured back to back.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from bench.common import emails, make_proofreader, peak_rss_mb, summary, write_result
 from bench.engine_tools import email_prompt, keep_cached, shared_prefix_tokens
@@ -68,9 +80,14 @@ def main(argv: list[str] | None = None) -> dict:
                         help="Prompt with copy examples; auto = on when no adapter is loaded (the base model then copies like the fine-tuned one).")
     parser.add_argument("--adapter", default="default", help="'default' (shipped LoRA if present), 'none' or a path.")
     parser.add_argument("--quick", action="store_true", help="One 30-word email, one round, 16 tokens.")
+    parser.add_argument("--compare-build", type=Path, default=None,
+                        help="Folder with another llama-cpp-python build (pip install --target): time this build against it.")
+    parser.add_argument("--result-file", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.words, args.emails, args.rounds = [30], 1, 1
+    if args.compare_build:
+        return compare_builds(args)
 
     proofreader, scorer = make_proofreader(adapter=args.adapter, decoding="greedy")
     proofreader.few_shot = args.few_shot == "on" or (args.few_shot == "auto" and proofreader.engine.adapter_path is None)
@@ -116,6 +133,8 @@ def main(argv: list[str] | None = None) -> dict:
         entry["draft_verify"]["acceptance_mean"] = statistics.mean(r["acceptance"] for r in dv)
         entry["draft_verify"]["batches_mean"] = statistics.mean(r["batches"] for r in dv)
         results["lengths"][str(words)] = entry
+        if args.result_file:  # a child of --compare-build
+            continue
         write_result("decoding", results, args.quick)  # a run stopped early still leaves its results
         g, d = entry["greedy"], entry["draft_verify"]
         print(
@@ -126,7 +145,48 @@ def main(argv: list[str] | None = None) -> dict:
             f" (to one-kernel greedy {entry['identical_one_kernel_count']})"
         )
     results["peak_rss_mb"] = peak_rss_mb()
+    if args.result_file:
+        import llama_cpp
+
+        results["system_info"] = llama_cpp.llama_print_system_info().decode().strip()
+        args.result_file.write_text(json.dumps(results))
+        return results
     path = write_result("decoding", results, args.quick)
+    print(f"wrote {path}")
+    return results
+
+
+def compare_builds(args) -> dict:
+    """Each round runs the bench once with this environment's llama_cpp and once with the one in
+    args.compare_build (first on PYTHONPATH), in child processes, alternating the order."""
+    builds = {"this": os.environ.get("PYTHONPATH", ""), "other": os.pathsep.join(filter(None, [str(args.compare_build), os.environ.get("PYTHONPATH", "")]))}
+    runs: dict[str, list[dict]] = {"this": [], "other": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for round_ in range(args.rounds):
+            for build in (("this", "other") if round_ % 2 == 0 else ("other", "this")):
+                out = Path(tmp) / f"{build}-{round_}.json"
+                cmd = [sys.executable, "-m", "bench.decoding", "--words", *map(str, args.words), "--emails", str(args.emails),
+                       "--rounds", "1", "--adapter", args.adapter, "--few-shot", args.few_shot, "--result-file", str(out)]
+                subprocess.run(cmd, env={**os.environ, "PYTHONPATH": builds[build]}, check=True, stdout=subprocess.DEVNULL)
+                runs[build].append(json.loads(out.read_text()))
+    results = {"other_build": str(args.compare_build), "rounds": args.rounds, "emails": args.emails,
+               "system_info": {b: runs[b][0]["system_info"] for b in runs}, "lengths": {}}
+    for b in runs:
+        print(f"{b:5s} build: {results['system_info'][b]}")
+    for words in map(str, args.words):
+        entry = {}
+        for method in ("greedy", "draft_verify"):
+            ratios = [t["lengths"][words][method]["seconds"]["p50"] / o["lengths"][words][method]["seconds"]["p50"]
+                      for t, o in zip(runs["this"], runs["other"])]
+            entry[method] = {"time_ratio_this_over_other_p50": statistics.median(ratios), "ratios": ratios,
+                             "this_p50_s": statistics.median(r["lengths"][words][method]["seconds"]["p50"] for r in runs["this"]),
+                             "other_p50_s": statistics.median(r["lengths"][words][method]["seconds"]["p50"] for r in runs["other"])}
+        results["lengths"][words] = entry
+        print(f"{int(words):4d} words: time this/other  greedy {entry['greedy']['time_ratio_this_over_other_p50']:.3f} "
+              f"({entry['greedy']['this_p50_s']:.2f} s vs {entry['greedy']['other_p50_s']:.2f} s) | draft_verify "
+              f"{entry['draft_verify']['time_ratio_this_over_other_p50']:.3f} ({entry['draft_verify']['this_p50_s']:.2f} s vs "
+              f"{entry['draft_verify']['other_p50_s']:.2f} s)")
+    path = write_result("decoding-builds", results, args.quick)
     print(f"wrote {path}")
     return results
 

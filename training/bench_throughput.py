@@ -9,6 +9,8 @@ Each configuration runs in its own process (the OpenMP wait policy is fixed at p
   fast_loss  lm_head + cross-entropy only at completion positions, no full-vocab metrics, dynamic padding
   optimized  fast_loss + OMP_WAIT_POLICY=PASSIVE (threads sleep at barriers instead of spinning, which
              collapses when the 2 cores are shared)
+  bf16       optimized + bf16 autocast of the forward pass (train.bf16; pays off where the CPU has
+             AVX512-BF16 or AMX-BF16, see training.cpu)
 tokens/s counts real (non-padding) tokens. Loss values are printed to show the result is unchanged.
 Timings on this shared machine are noisy: compare configurations from the same run."""
 
@@ -26,6 +28,7 @@ CONFIGS = {
     "baseline": {"fast": False, "pad_to_max": True, "env": {"OMP_WAIT_POLICY": "ACTIVE"}},
     "fast_loss": {"fast": True, "pad_to_max": False, "env": {"OMP_WAIT_POLICY": "ACTIVE"}},
     "optimized": {"fast": True, "pad_to_max": False, "env": {"OMP_WAIT_POLICY": "PASSIVE"}},
+    "bf16": {"fast": True, "pad_to_max": False, "bf16": True, "env": {"OMP_WAIT_POLICY": "PASSIVE"}},
 }
 
 
@@ -38,6 +41,7 @@ def worker(config: str, batch: int, steps: int, max_length: int, threads: int, d
 
     from training.config import LoraConfig as RecipeLora
     from training.data.common import read_jsonl
+    from training.cpu import has_fast_bf16
     from training.fast_loss import completion_loss
     from training.train import PadCollator, load_base, tokenize_examples
     from training.config import Recipe
@@ -64,7 +68,8 @@ def worker(config: str, batch: int, steps: int, max_length: int, threads: int, d
                       "labels": F.pad(inputs["labels"], (0, pad), value=-100)}
         start = time.perf_counter()
         if spec["fast"]:
-            loss, _ = completion_loss(model, inputs["input_ids"], inputs["attention_mask"], inputs["labels"])
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=spec.get("bf16", False)):
+                loss, _ = completion_loss(model, inputs["input_ids"], inputs["attention_mask"], inputs["labels"])
         else:
             out = model(**inputs)
             loss = out.loss
@@ -83,7 +88,7 @@ def worker(config: str, batch: int, steps: int, max_length: int, threads: int, d
             timings.append(elapsed)
             tokens.append(int(inputs["attention_mask"].sum()))
             losses.append(round(float(loss), 5))
-    return {"config": config, "batch": batch, "steps": steps, "threads": threads,
+    return {"config": config, "batch": batch, "steps": steps, "threads": threads, "cpu_bf16": has_fast_bf16(),
             "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
             "s_per_step": round(sum(timings) / len(timings), 2),
             "tokens_per_s": round(sum(tokens) / sum(timings), 1),

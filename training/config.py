@@ -18,8 +18,14 @@ class DataConfig:
     name: str = "mix-v1"  # training/build/data/<name>/
     seed: int = 13
     scorer: str = "auto"  # backend | lexical | auto (backend, else the lexical fallback)
-    jfleg_refs_per_source: int = 2
-    jfleg_validation_size: int = 250
+    jfleg_refs_per_source: int = 2  # 0: no JFLEG pairs (the validation split is fixed in training.data.jfleg)
+    # sentence corpora (training.data.gec_corpora; their test splits are never read here)
+    wi: int = 0  # Write & Improve train sentences
+    fce: int = 0  # FCE train sentences
+    sentence_changed_share: float | None = None  # share of W&I/FCE sentences with an edit (None: the corpus's own)
+    gec_paragraphs: int = 0  # email-shaped: 2-6 consecutive FCE/W&I sentences with a greeting and sign-off
+    cweb: int = 0  # CWEB dev website sentences (mostly already correct: against over-correction)
+    c4: int = 0  # C4_200M synthetic pairs
     synthetic_errors: int = 1500  # noisy email -> clean email
     unchanged: int = 400  # clean email -> itself
     tone_pairs: int = 300  # blunted email -> polite original
@@ -59,6 +65,7 @@ class TrainConfig:
     save_total_limit: int = 3
     threads: int = 2
     fast_loss: bool = True  # lm_head + cross-entropy only where the loss is computed
+    bf16: str = "auto"  # bf16 autocast: "auto" = where the CPU has bf16 instructions (training.cpu), "on", "off"
     max_grad_norm: float = 1.0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import random
@@ -34,6 +35,7 @@ import yaml  # noqa: E402
 
 from training.base_models import ensure_hf_model  # noqa: E402
 from training.config import REPO_ROOT, Recipe, load_recipe  # noqa: E402
+from training.cpu import use_bf16  # noqa: E402
 
 RUNS_DIR = REPO_ROOT / "training" / "runs"
 
@@ -112,13 +114,15 @@ def make_trainer_class():
 
         loss_is_scaled_for_ga = True
         fast_loss = True
+        bf16 = False  # autocast the forward pass to bf16 (the loss itself is computed in fp32)
 
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             if not self.fast_loss:
                 return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
-            if num_items_in_batch is None and model.training:
-                num_items_in_batch = None  # plain mean over this batch's label tokens
-            loss, _ = completion_loss(model, inputs["input_ids"], inputs["attention_mask"], inputs["labels"], num_items_in_batch)
+            import torch
+
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+                loss, _ = completion_loss(model, inputs["input_ids"], inputs["attention_mask"], inputs["labels"], num_items_in_batch)
             if model.training:
                 self.seen_tokens = getattr(self, "seen_tokens", 0) + int(inputs["attention_mask"].sum())
             return (loss, None) if return_outputs else loss
@@ -129,18 +133,31 @@ def make_trainer_class():
             if not self.fast_loss:
                 return super().prediction_step(model, inputs, prediction_loss_only, ignore_keys)
             inputs = self._prepare_inputs(inputs)
-            with torch.no_grad():
+            with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
                 loss, _ = completion_loss(model, inputs["input_ids"], inputs["attention_mask"], inputs["labels"])
             return loss.detach(), None, None
 
     return FastSFTTrainer
 
 
-def make_callbacks(run_dir: Path, total_steps: int):
+PROGRESS_FILE = "progress.json"
+
+
+def read_progress(checkpoint: Path | None) -> dict:
+    """What the run had done when `checkpoint` was saved (zeros for a new run)."""
+    path = checkpoint / PROGRESS_FILE if checkpoint else None
+    if path and path.exists():
+        return json.loads(path.read_text())
+    return {"examples_seen": 0, "tokens_seen": 0, "train_seconds": 0.0, "sessions": 0}
+
+
+def make_callbacks(run_dir: Path, examples_per_step: int, previous: dict):
     from transformers import TrainerCallback
 
     class RunLog(TrainerCallback):
-        """metrics.jsonl (every log), tokens/s, seconds per step, peak RSS; loss.png at each save."""
+        """metrics.jsonl (every log: tokens/s, seconds per step, peak RSS), loss.png at each save, and
+        progress.json (examples and tokens seen, training seconds, summed over every session that resumed
+        the run) in the run dir and in each checkpoint, so a resumed run counts from its checkpoint."""
 
         def __init__(self):
             self.start = None
@@ -152,17 +169,32 @@ def make_callbacks(run_dir: Path, total_steps: int):
             self.start_step = state.global_step
             self.tokens_at_start = getattr(self.trainer, "seen_tokens", 0)
 
+        def tokens_this_session(self) -> int:
+            return getattr(self.trainer, "seen_tokens", 0) - self.tokens_at_start
+
         def on_log(self, args, state, control, logs=None, **kw):
             elapsed = time.time() - self.start
             steps = max(state.global_step - self.start_step, 1)
-            tokens = getattr(self.trainer, "seen_tokens", 0) - self.tokens_at_start
             record = {"step": state.global_step, "time": round(elapsed, 1), "s_per_step": round(elapsed / steps, 2),
-                      "tokens_per_s": round(tokens / max(elapsed, 1e-6), 1), "peak_rss_mb": round(peak_rss_mb()),
+                      "tokens_per_s": round(self.tokens_this_session() / max(elapsed, 1e-6), 1), "peak_rss_mb": round(peak_rss_mb()),
                       **{k: v for k, v in (logs or {}).items()}}
             with open(run_dir / "metrics.jsonl", "a") as handle:
                 handle.write(json.dumps(record) + "\n")
 
+        def progress(self, state) -> dict:
+            return {"global_step": state.global_step,
+                    "examples_seen": state.global_step * examples_per_step,
+                    "tokens_seen": previous["tokens_seen"] + self.tokens_this_session(),
+                    "train_seconds": round(previous["train_seconds"] + time.time() - self.start, 1),
+                    "sessions": previous["sessions"] + 1,
+                    "updated": time.strftime("%Y-%m-%d %H:%M:%S")}
+
         def on_save(self, args, state, control, **kw):
+            text = json.dumps(self.progress(state), indent=2)
+            checkpoint = run_dir / f"checkpoint-{state.global_step}"
+            if checkpoint.exists():
+                (checkpoint / PROGRESS_FILE).write_text(text)
+            (run_dir / PROGRESS_FILE).write_text(text)
             plot_losses(run_dir)
 
     return RunLog()
@@ -195,6 +227,13 @@ def plot_losses(run_dir: Path) -> Path | None:
     fig.savefig(out, dpi=100)
     plt.close(fig)
     return out
+
+
+def planned_steps(t, examples: int) -> int:
+    """Optimizer steps the run will take: max_steps, or the epochs over the data."""
+    if t.max_steps > 0:
+        return t.max_steps
+    return math.ceil(examples * t.epochs / (t.per_device_batch * t.grad_accumulation))
 
 
 def last_checkpoint(run_dir: Path) -> Path | None:
@@ -248,6 +287,7 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
         "completion_tokens": sum(sum(1 for x in r["labels"] if x != -100) for r in train_tok),
         "versions": library_versions(),
         "threads": torch.get_num_threads(),
+        "bf16_autocast": use_bf16(recipe.train.bf16),
         "command": " ".join(sys.argv),
     }
     (run_dir / "run_info.json").write_text(json.dumps(info, indent=2))
@@ -264,7 +304,7 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
         gradient_accumulation_steps=t.grad_accumulation,
         learning_rate=t.learning_rate,
         lr_scheduler_type=t.lr_scheduler,
-        warmup_steps=int(t.warmup_ratio * max(t.max_steps, 1)) if t.max_steps > 0 else 0,
+        warmup_steps=int(t.warmup_ratio * planned_steps(t, len(train_tok))),
         weight_decay=t.weight_decay,
         num_train_epochs=t.epochs,
         max_steps=t.max_steps,
@@ -294,11 +334,12 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
     trainer = trainer_cls(model=model, args=args, train_dataset=train_ds, eval_dataset=val_ds,
                           processing_class=tokenizer, data_collator=PadCollator(tokenizer.pad_token_id))
     trainer.fast_loss = t.fast_loss
-    log = make_callbacks(run_dir, t.max_steps)
+    trainer.bf16 = use_bf16(t.bf16)
+    checkpoint = last_checkpoint(run_dir) if resume else None
+    log = make_callbacks(run_dir, t.per_device_batch * t.grad_accumulation, read_progress(checkpoint))
     log.trainer = trainer
     trainer.add_callback(log)
 
-    checkpoint = last_checkpoint(run_dir) if resume else None
     started = time.time()
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     seconds = time.time() - started
@@ -308,8 +349,12 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
     trainer.model.save_pretrained(adapter_dir)
     tokenizer.save_pretrained(adapter_dir)
     steps_done = trainer.state.global_step - (int(checkpoint.name.split("-")[1]) if checkpoint else 0)
+    progress = log.progress(trainer.state)
+    (run_dir / PROGRESS_FILE).write_text(json.dumps(progress, indent=2))
     metrics = {
         "global_step": trainer.state.global_step,
+        "bf16": trainer.bf16,
+        **{k: progress[k] for k in ("examples_seen", "tokens_seen", "train_seconds", "sessions")},
         "train_seconds_this_session": round(seconds, 1),
         "s_per_step": round(seconds / max(steps_done, 1), 2),
         "tokens_per_s": round(getattr(trainer, "seen_tokens", 0) / max(seconds, 1e-6), 1),

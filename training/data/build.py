@@ -15,7 +15,7 @@ from pathlib import Path
 from training.base_models import BASES
 from training.config import REPO_ROOT, DataConfig, Recipe, load_recipe
 from training.data import emails as email_data
-from training.data import instructions, jfleg, synthetic_errors, tone_pairs
+from training.data import gec_corpora, instructions, jfleg, synthetic_errors, tone_pairs
 from training.data.common import ExampleMaker, data_path, file_sha256, write_jsonl
 from training.data.scoring import as_not_rude, as_rude, load_scorer
 
@@ -43,10 +43,11 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
         return maker.proofread(source, target, kind, scores=as_not_rude(maker.scores(source)), **meta)
 
     # JFLEG train split (the validation split is never used here)
-    rows = jfleg.load()
-    train_rows, _ = jfleg.split(rows, cfg.jfleg_validation_size)
-    for source, target, sid in jfleg.training_pairs(train_rows, cfg.jfleg_refs_per_source):
-        examples.append(plain(source, target, "jfleg", source_id=f"jfleg:{sid}"))
+    if cfg.jfleg_refs_per_source:
+        train_rows, _ = jfleg.split(jfleg.load())
+        for source, target, sid in jfleg.training_pairs(train_rows, cfg.jfleg_refs_per_source):
+            examples.append(plain(source, target, "jfleg", source_id=f"jfleg:{sid}"))
+    examples += sentence_corpus_examples(cfg, plain)
 
     usable, clean = clean_email_pool(cfg.seed, cfg.max_email_words)
     if limit_emails:
@@ -109,6 +110,43 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     return train, validation, {"scorer": scorer_name, "train_counts": counts, "validation_counts": taken}
 
 
+# Each W&I/FCE file is cut in essay order: single sentences come from the first part, email-shaped
+# paragraphs from the rest, so no sentence is taught both ways.
+_PARAGRAPH_PART = 0.3
+
+
+def sentence_corpus_examples(cfg: DataConfig, plain) -> list[dict]:
+    """W&I and FCE sentences, email-shaped paragraphs of them, CWEB dev and C4 pairs, as the recipe asks."""
+    examples: list[dict] = []
+    corpora = {}
+    if cfg.wi or cfg.fce or cfg.gec_paragraphs:
+        corpora = {"wi": gec_corpora.load_wi(), "fce": gec_corpora.load_fce("train")}
+    sentences, paragraph_pool = {}, []
+    for name, pairs in corpora.items():
+        cut = int(len(pairs) * (1 - _PARAGRAPH_PART))
+        sentences[name] = pairs[:cut]
+        paragraph_pool += gec_corpora.paragraphs(pairs[cut:], random.Random(f"{cfg.seed}:paragraphs:{name}"))
+    for name in ("wi", "fce"):
+        count = getattr(cfg, name)
+        rng = random.Random(f"{cfg.seed}:{name}")
+        for pair in gec_corpora.sample(sentences.get(name, []), count, rng, cfg.sentence_changed_share) if count else []:
+            examples.append(plain(pair.source, pair.target, name, source_id=pair.id))
+    random.Random(f"{cfg.seed}:paragraphs").shuffle(paragraph_pool)
+    def decorated(text: str, pid: str) -> str:
+        # one seed per paragraph decorates both sides, so greeting and sign-off match in source and target
+        return email_data.decorate(text, random.Random(f"{cfg.seed}:decorate:{pid}"))
+
+    for source, target, pid in paragraph_pool[: cfg.gec_paragraphs]:
+        examples.append(plain(decorated(source, pid), decorated(target, pid), "gec_paragraph", source_id=pid))
+    if cfg.cweb:
+        for pair in gec_corpora.sample(gec_corpora.load_cweb("dev"), cfg.cweb, random.Random(f"{cfg.seed}:cweb")):
+            examples.append(plain(pair.source, pair.target, "cweb", source_id=pair.id))
+    if cfg.c4:
+        for pair in gec_corpora.sample(gec_corpora.load_c4(), cfg.c4, random.Random(f"{cfg.seed}:c4")):
+            examples.append(plain(pair.source, pair.target, "c4", source_id=pair.id))
+    return examples
+
+
 def take_emails(pool: list[dict], used: set[str], limit: int, make) -> list[dict]:
     """Up to `limit` examples, one per email of `pool` in order, never from an email already in `used`
     (each email serves one kind only); `make(email)` returns None for an email it cannot use."""
@@ -148,7 +186,8 @@ def build_recipe_data(recipe: Recipe, out_dir: Path | None = None, limit_emails:
     train, validation, info = build_examples(cfg, chat_format, limit_emails=limit_emails)
     write_jsonl(out / "train.jsonl", train)
     write_jsonl(out / "validation.jsonl", validation)
-    inputs = [data_path("gec", "jfleg_dev.jsonl"), data_path("emails", "aeslc_train.jsonl"), data_path("instruct", "alpaca_5000.json")]
+    inputs = [data_path("gec", name) for name in ("jfleg_dev.jsonl", "wi_locness_train.jsonl", "fce_train.jsonl", "cweb_dev.jsonl", "c4_200m_sample.jsonl")]
+    inputs += [data_path("emails", "aeslc_train.jsonl"), data_path("instruct", "alpaca_5000.json")]
     manifest = {
         "data_config": cfg.__dict__,
         "chat_format": chat_format,
