@@ -1,5 +1,6 @@
 """All settings in one typed place. Every field can be set by an environment variable
-(`PROOFREAD_<FIELD>`, e.g. `PROOFREAD_ADAPTER=none`) or by the CLI flag of the same name."""
+(`PROOFREAD_<FIELD>`, e.g. `PROOFREAD_ADAPTER=none`) or by the CLI flag of the same name.
+Everything that changes a proofread is here; what changes a single call is `backend.types.Options`."""
 
 from __future__ import annotations
 
@@ -14,12 +15,34 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_ADAPTER = REPO_ROOT / "models" / "gemma3-270m-proofread-lora.gguf"
 # Files built from the packaged models on first use (the merged model, the int8 sentence encoder).
 CACHE_DIR = Path.home() / ".cache" / "email-proofreader"
+# The public data sets (JFLEG, AESLC, W&I, politeness...), read in place and never copied into the repo.
+DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+
+# Libraries read these at import time: the model hub, Gradio and transformers must never phone home.
+# (The backend's `--engine space` needs the hub to find OWNER/NAME Spaces, so it does not call this.)
+_OFFLINE_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+}
+
+
+def stay_offline() -> None:
+    """Sets the offline variables (unless already set), before hub/transformers/gradio are imported."""
+    for name, value in _OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PROOFREAD_", extra="ignore")
 
-    engine: Literal["llama", "space"] = "llama"
+    engine: Literal["llama", "space", "harper"] = Field(
+        "llama",
+        description="llama = the local model; space = a remote Gradio Space (see `space`); harper = the rule-based "
+        "baseline harper.js (evaluation; needs `npm ci --prefix training/baselines/harper`).",
+    )
     base: Literal["gemma3-270m", "smollm2-135m"] = Field(
         "gemma3-270m", description="Embedded base model, used when model_path is not set."
     )
@@ -35,11 +58,25 @@ class Settings(BaseSettings):
         True,
         description="Fold the adapter into the base weights once (cached in cache_dir; faster) instead of applying it at every step.",
     )
+    few_shot: bool = Field(
+        False,
+        description="Put example turns before the email in the prompt: for a base model that was never fine-tuned.",
+    )
     cache_dir: Path = Field(
         default_factory=lambda: CACHE_DIR,
-        description="Where the merged model is built and kept.",
+        description="Where files built on first use are kept: the merged model, the int8 sentence encoder, training's converted base models.",
+    )
+    data_dir: Path = Field(
+        default_factory=lambda: DATA_DIR,
+        description="The public data sets (training, evaluation, benchmarks); see ../shared/data/README.md.",
     )
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
+    scoring_threads: int = Field(
+        1,
+        ge=1,
+        description="Threads of the classifiers' sentence encoder. One leaves the other core to the LLM; on the shared "
+        "2-core test machine 2 threads were ~2x slower per email (bench/classifiers.py --threads 2).",
+    )
     n_ctx: int = 2048
     decoding: Literal["greedy", "draft_verify"] = Field(
         "draft_verify",

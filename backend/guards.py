@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from backend.types import Fallback
+
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:'[A-Za-z]+)?")
 _FACT = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|\d[\d,.:/-]*\d|\d")
 
@@ -36,23 +38,32 @@ def _max_ngram_repeats(words: list[str], n: int = 4) -> int:
     return max(grams.values(), default=0)
 
 
-def rejection_reason(original: str, corrected: str) -> str | None:
+def rejection_reason(original: str, corrected: str) -> Fallback | None:
     """Why `corrected` must not replace `original`, or None if it is a plausible proofread."""
     if not corrected.strip():
-        return "the model returned nothing"
+        return Fallback.EMPTY_REWRITE
     words_in, words_out = _words(original), _words(corrected)
     if len(words_out) > 1.5 * len(words_in) + 12:
-        return "the rewrite is far longer than the draft"
+        return Fallback.FAR_LONGER
     if len(words_out) < 0.5 * len(words_in) - 5:
-        return "the rewrite dropped much of the draft"
+        return Fallback.DROPPED_TEXT
     if _max_ngram_repeats(words_out) > max(3, _max_ngram_repeats(words_in) + 2):
-        return "the rewrite repeats itself"
+        return Fallback.REPEATS
     facts_in, facts_out = set(_FACT.findall(original)), set(_FACT.findall(corrected))
     if facts_in != facts_out:
-        return "the rewrite changed a number, date, link or address"
+        return Fallback.CHANGED_FACT
     vocabulary = set(words_in)
     new_words = [w for w in words_out if w not in vocabulary and w not in _ALLOWED_NEW_WORDS]
     # Spelling fixes produce new words too, so only a large share of unseen words means new content.
     if len(new_words) > 3 and len(new_words) > 0.34 * max(len(words_in), 1):
-        return "the rewrite adds content that is not in the draft"
+        return Fallback.ADDED_CONTENT
     return None
+
+
+def refusal(original: str, corrected: str, finish_reason: str) -> Fallback | None:
+    """Why the model's rewrite must not be used, or None. A rewrite that stopped at the token limit
+    (`finish_reason` "length") is refused even when it looks plausible: its end is missing."""
+    reason = rejection_reason(original, corrected)
+    if reason is None and finish_reason == "length":
+        return Fallback.CUT_OFF
+    return reason

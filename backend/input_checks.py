@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from backend.types import Fallback
+
 _HTML_TAG = re.compile(r"<\s*(html|body|div|p|br|span|table|td|tr|b|i|a\s+href|font|style|head)\b[^>]*>", re.I)
 _ENGLISH_FUNCTION_WORDS = set(
     "the a an to of and in is it you that for on with be are this have i we your will as at can please".split()
@@ -36,15 +38,15 @@ def check_input(text: str, max_chars: int) -> None:
         raise InputError("html", "The draft looks like HTML markup. Send the email as plain text.")
 
 
-def unchanged_reason(text: str) -> str | None:
+def unchanged_reason(text: str) -> Fallback | None:
     """Why the text should come back untouched (with a warning) instead of going to the model."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
-        return "There are no words to proofread; the draft is unchanged."
+        return Fallback.NO_WORDS
     latin = sum(1 for ch in letters if ch.isascii())
     if latin < 0.7 * len(letters):
-        return "The draft does not look like English; only English is proofread, so it is unchanged."
+        return Fallback.NOT_ENGLISH
     words = re.findall(r"[A-Za-z']+", text.lower())
     if len(words) >= 8 and sum(w in _ENGLISH_FUNCTION_WORDS for w in words) < 0.08 * len(words):
-        return "The draft does not look like English; only English is proofread, so it is unchanged."
+        return Fallback.NOT_ENGLISH
     return None

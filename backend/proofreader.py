@@ -1,6 +1,7 @@
-"""The proofreading pipeline: score -> prompt -> generate -> guard -> re-score.
+"""The proofreading pipeline on the local model: score -> prompt -> generate -> guard -> re-score.
 
-Knows nothing about HTTP; the API, CLI, Space and evaluation all call `Proofreader.proofread`.
+Knows nothing about HTTP; the API, CLI, Space and evaluation all call `proofread` through the
+`Proofreader` protocol (backend/types.py), built by backend/factory.py.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from backend.chunking import join_chunks, split_into_chunks
 from backend.config import Settings
 from backend.diff import word_diff
 from backend.engines.llama_engine import LlamaEngine
-from backend.guards import clean_output, rejection_reason
+from backend.guards import clean_output, refusal
 from backend.input_checks import check_input, unchanged_reason
 from backend.model_files import base_model_path
 from backend.scoring import Scorer, Scores
-from backend.types import ModelInfo, Options, Result, Timings
-
-TokenCallback = Callable[[str], None]
+from backend.types import Fallback, ModelInfo, Options, Result, Timings, TokenCallback
 
 
 def default_max_tokens(input_tokens: int) -> int:
@@ -27,10 +26,13 @@ def default_max_tokens(input_tokens: int) -> int:
     return int(input_tokens * 1.5) + 24
 
 
-class Proofreader:
+class LlamaProofreader:
+    """A `Proofreader` (backend/types.py) on a llama.cpp model. `engine` and `scorer` default to the
+    ones `settings` describe; tests pass stand-ins."""
+
     def __init__(self, settings: Settings | None = None, engine: LlamaEngine | None = None, scorer: Scorer | None = None):
         self.settings = settings or Settings()
-        self.scorer = scorer or Scorer()
+        self.scorer = scorer or Scorer(settings=self.settings)
         self.engine = engine or LlamaEngine(
             model_path=self.settings.model_path or base_model_path(self.settings.base),
             adapter_path=self.settings.resolved_adapter(),
@@ -41,7 +43,6 @@ class Proofreader:
             n_threads=self.settings.n_threads,
             decoding=self.settings.decoding,
         )
-        self.few_shot = False  # evaluation of a base model that was never fine-tuned turns this on
 
     @property
     def model_info(self) -> ModelInfo:
@@ -69,14 +70,14 @@ class Proofreader:
         check_input(text, self.settings.max_input_chars)
         scores_before = self.scorer.score(text)
         timings = Timings(score_ms=(time.perf_counter() - started) * 1000)
-        warnings: list[str] = []
+        fallbacks: list[Fallback] = []
 
         skip = unchanged_reason(text)
         if skip:
-            warnings.append(skip)
+            fallbacks.append(skip)
             corrected = text
         else:
-            corrected = self._rewrite(text, scores_before, options, timings, warnings, on_token, cancelled)
+            corrected = self._rewrite(text, scores_before, options, timings, fallbacks, on_token, cancelled)
 
         changed = corrected != text
         rescore_start = time.perf_counter()
@@ -90,12 +91,12 @@ class Proofreader:
             diff=word_diff(text, corrected),
             scores_before=scores_before,
             scores_after=scores_after,
-            warnings=warnings,
+            fallbacks=fallbacks,
             model=self.model_info,
             timings=timings,
         )
 
-    def _rewrite(self, text, scores, options, timings, warnings, on_token, cancelled) -> str:
+    def _rewrite(self, text, scores, options, timings, fallbacks, on_token, cancelled) -> str:
         # The model was trained on stripped emails with "\n" line ends: give it that, restore the rest.
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()) :]
@@ -104,15 +105,15 @@ class Proofreader:
         chunks = split_into_chunks(core.replace("\r\n", "\n"), self.settings.chunk_words)
         outputs = []
         for index, chunk in enumerate(chunks):
-            outputs.append(self._rewrite_chunk(chunk.text, scores, options, timings, warnings, on_token, cancelled))
+            outputs.append(self._rewrite_chunk(chunk.text, scores, options, timings, fallbacks, on_token, cancelled))
             if on_token is not None and chunk.separator and index < len(chunks) - 1:
                 on_token(chunk.separator)
         corrected = join_chunks(outputs, chunks)
         return lead + (corrected.replace("\n", "\r\n") if crlf else corrected) + trail
 
-    def _rewrite_chunk(self, chunk, scores, options, timings, warnings, on_token, cancelled) -> str:
+    def _rewrite_chunk(self, chunk, scores, options, timings, fallbacks, on_token, cancelled) -> str:
         chat_format = self.engine.chat_format
-        prompt = prompts.render_prompt(prompts.messages(chunk, scores, few_shot=self.few_shot), chat_format)
+        prompt = prompts.render_prompt(prompts.messages(chunk, scores, few_shot=self.settings.few_shot), chat_format)
         max_tokens = options.max_tokens or default_max_tokens(self.engine.count_tokens(chunk))
         generation = self.engine.generate(
             prompt,
@@ -129,10 +130,8 @@ class Proofreader:
         timings.generated_tokens += generation.generated_tokens
 
         candidate = clean_output(generation.text)
-        reason = rejection_reason(chunk, candidate)
-        if generation.finish_reason == "length" and reason is None:
-            reason = "the rewrite was cut off at the token limit"
+        reason = refusal(chunk, candidate, generation.finish_reason)
         if reason:
-            warnings.append(f"Kept your original text: {reason}.")
+            fallbacks.append(reason)
             return chunk
         return candidate

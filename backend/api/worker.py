@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import Future
 from typing import Any, Callable
 
-from backend.engines.llama_engine import Cancelled
+from backend.types import Cancelled
 
 
 class Busy(Exception):

@@ -10,10 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from backend.prompts import stop_marker
-
-
-class Cancelled(Exception):
-    """The caller no longer wants the result (client gone, stream cancelled)."""
+from backend.types import Cancelled
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Delegate proofreading to a Gradio Space (`--engine space --space URL_OR_OWNER/NAME`).
 
-`SpaceProofreader` has the methods the HTTP API and CLI use on `Proofreader` (`proofread`,
-`score`, `model_info`, `settings`) and returns the same `Result` / `Scores` shapes, so nothing
-above the core knows where the model runs. The Space's API is documented in docs/API.md.
+`SpaceProofreader` is a `Proofreader` (backend/types.py) and returns the same `Result` / `Scores`
+shapes, so nothing above the core knows where the model runs. The Space's API is documented in
+docs/API.md.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from typing import Any, Callable
 from urllib.parse import urlparse
 
 from backend.config import Settings
-from backend.engines.llama_engine import Cancelled
 from backend.input_checks import InputError, check_input
 from backend.scoring import Scores
-from backend.types import ModelInfo, Options, Result
+from backend.types import Cancelled, ModelInfo, Options, Result, TokenCallback
 
 # The Space puts the InputError code in the error title: "Cannot proofread this draft (empty)".
 _ERROR_CODE = re.compile(r"\((\w+)\)\s*$")
@@ -75,11 +74,11 @@ class SpaceProofreader:
         self,
         text: str,
         options: Options | None = None,
-        on_token: Callable[[str], None] | None = None,
+        on_token: TokenCallback | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Result:
-        """Same contract as `Proofreader.proofread`. The Space's API answers in one piece, so
-        `on_token` receives the whole correction once, when it arrives."""
+        """The Space's API answers in one piece, so `on_token` receives the whole correction once,
+        when it arrives."""
         options = options or Options()
         check_input(text, self.settings.max_input_chars)
         started = time.perf_counter()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from backend.scoring.embedding import SentenceEmbedder, shared_embedder
 from backend.scoring.politeness import PolitenessClassifier
 from backend.scoring.sentiment import SentimentClassifier
 from backend.scoring.text_units import units as split_units
 from backend.scoring.types import Reason, Score, Scores
 
-__all__ = ["Reason", "Score", "Scores", "Scorer"]
+if TYPE_CHECKING:
+    from backend.config import Settings
+
+__all__ = ["NeutralScorer", "Reason", "Score", "Scores", "Scorer"]
 
 
 class Scorer:
@@ -17,8 +22,8 @@ class Scorer:
     The email is split into sentences and embedded once; both heads read the same vectors.
     Nothing here logs the text."""
 
-    def __init__(self, embedder: SentenceEmbedder | None = None) -> None:
-        embedder = embedder or shared_embedder()
+    def __init__(self, embedder: SentenceEmbedder | None = None, settings: Settings | None = None) -> None:
+        embedder = embedder or shared_embedder(settings)
         self._embedder = embedder
         self._sentiment = SentimentClassifier(embedder)
         self._politeness = PolitenessClassifier(embedder)
@@ -29,4 +34,15 @@ class Scorer:
         return Scores(
             sentiment=self._sentiment.score(text, units, embeddings),
             politeness=self._politeness.score(text, units, embeddings),
+        )
+
+
+class NeutralScorer:
+    """Fixed neutral scores, no model: prompts that must not depend on the classifiers (decoder
+    comparisons in bench/decoding.py and tests/serving), and fakes of the core."""
+
+    def score(self, text: str) -> Scores:
+        return Scores(
+            sentiment=Score(value=0.0, label="neutral", emoji="😐"),
+            politeness=Score(value=0.5, label="neutral", emoji="😐"),
         )

@@ -7,12 +7,15 @@ the sentence-transformers model card pools them.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from backend.config import Settings
 
 DIM = 384
 MAX_TOKENS = 128  # per text unit; a longer sentence is truncated (the model was tuned on <= 128 pieces)
@@ -42,7 +45,7 @@ class SentenceEmbedder:
     the training embeddings rely on; padded batches saved under 5% at the median (bench/classifiers.py).
     """
 
-    def __init__(self, threads: int | None = None, model: Path | None = None) -> None:
+    def __init__(self, threads: int = 1, model: Path | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -50,9 +53,7 @@ class SentenceEmbedder:
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.no_padding()  # a vector is the mean of every token it gets
         options = ort.SessionOptions()
-        # One thread by default: the backend shares the laptop's cores with the LLM, and on the shared
-        # 2-core test machine 2 threads were ~2x slower per email (bench/classifiers.py --threads 2).
-        options.intra_op_num_threads = threads or int(os.environ.get("SCORING_THREADS", "0")) or 1
+        options.intra_op_num_threads = threads  # Settings.scoring_threads says why the default is 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         if model is None:
@@ -98,12 +99,17 @@ class SentenceEmbedder:
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
 
-_shared: SentenceEmbedder | None = None
+_shared: dict[tuple[int, Path], SentenceEmbedder] = {}
 
 
-def shared_embedder() -> SentenceEmbedder:
-    """The process-wide embedder: both classifiers use it, so the model loads once."""
-    global _shared
-    if _shared is None:
-        _shared = SentenceEmbedder()
-    return _shared
+def shared_embedder(settings: Settings | None = None) -> SentenceEmbedder:
+    """The process-wide embedder for these settings (default: `Settings()`): both classifiers use it,
+    so the model loads once."""
+    from backend.config import Settings
+    from backend.model_files import sentence_encoder_path
+
+    settings = settings or Settings()
+    key = (settings.scoring_threads, settings.cache_dir)
+    if key not in _shared:
+        _shared[key] = SentenceEmbedder(settings.scoring_threads, sentence_encoder_path(settings.cache_dir))
+    return _shared[key]

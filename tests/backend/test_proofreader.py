@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from backend.engines.llama_engine import Cancelled
 from backend.input_checks import InputError
-from backend.types import Options
+from backend.types import Cancelled, Fallback, Options
 
 EMAIL = "Hi Sam,\n\nI has attached the report you ask for.\n\nBest,\nDana"
 
@@ -43,13 +42,14 @@ def test_cancelled_generation_stops(proofreader):
 def test_a_truncated_rewrite_never_replaces_the_draft(proofreader):
     result = proofreader.proofread(EMAIL, Options(max_tokens=3))
     assert result.corrected == EMAIL and not result.changed
-    assert any("cut off" in w or "dropped" in w for w in result.warnings)
+    assert set(result.fallbacks) & {Fallback.CUT_OFF, Fallback.DROPPED_TEXT}
+    assert result.warnings == [f.message for f in result.fallbacks]
 
 
 def test_non_english_draft_comes_back_unchanged_without_generation(proofreader):
     text = "Привет, как дела? Встретимся завтра в офисе."
     result = proofreader.proofread(text)
-    assert result.corrected == text and result.warnings and result.timings.generated_tokens == 0
+    assert result.corrected == text and result.fallbacks == [Fallback.NOT_ENGLISH] and result.timings.generated_tokens == 0
 
 
 def test_bad_input_raises_a_clear_error(proofreader):
@@ -77,10 +77,10 @@ class _EchoEngine:
 
 def _echo_proofreader():
     from backend.config import Settings
-    from backend.proofreader import Proofreader
+    from backend.proofreader import LlamaProofreader
     from backend.scoring import Scorer
 
-    return Proofreader(Settings(), engine=_EchoEngine(), scorer=Scorer())
+    return LlamaProofreader(Settings(), engine=_EchoEngine(), scorer=Scorer())
 
 
 def test_surrounding_whitespace_and_crlf_line_ends_survive():
