@@ -10,7 +10,7 @@ import time
 import typing
 
 from backend.config import Settings
-from backend.input_checks import InputError
+from backend.input_checks import InputError, check_input
 from backend.types import Options
 
 _SETTINGS_HELP = "Settings (also from PROOFREAD_* environment variables)"
@@ -22,6 +22,8 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
         flag = "--" + name.replace("_", "-")
         if typing.get_origin(field.annotation) is list:
             group.add_argument(flag, dest=name, type=lambda s: [p for p in s.split(",") if p], help=field.description)
+        elif field.annotation is bool:  # `--few-shot` alone means true; `--merge-adapter false` still works
+            group.add_argument(flag, dest=name, nargs="?", const="true", help=field.description)
         else:
             group.add_argument(flag, dest=name, help=field.description)
 
@@ -35,28 +37,25 @@ def _add_option_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--temperature", type=float, default=0.0)
     parser.add_argument("--top-p", type=float, default=1.0)
     parser.add_argument("--max-tokens", type=int, default=None)
-    parser.add_argument("--few-shot", action="store_true", help="Prompt with examples (for a base model that was never fine-tuned).")
 
 
 def _options_from(args: argparse.Namespace) -> Options:
     return Options(temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens)
 
 
-def _build(args: argparse.Namespace):
+def _build(settings: Settings):
     from backend.factory import build_proofreader
 
-    proofreader = build_proofreader(_settings_from(args))
-    if getattr(args, "few_shot", False):
-        proofreader.few_shot = True
-    return proofreader
+    return build_proofreader(settings)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    settings = _settings_from(args)
     raw = sys.stdin.buffer.read() if args.file in (None, "-") else open(args.file, "rb").read()
-    proofreader = _build(args)
     try:
         text = raw.decode("utf-8")
-        result = proofreader.proofread(text, _options_from(args))
+        check_input(text, settings.max_input_chars)  # before the model loads: a refused draft costs nothing
+        result = _build(settings).proofread(text, _options_from(args))
     except UnicodeDecodeError:
         print("error: the input is not UTF-8 text", file=sys.stderr)
         return 2
@@ -76,11 +75,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """One model load for many emails: the interface evaluation tools use. Keep the line format stable."""
     from tqdm import tqdm
 
-    with open(args.input, encoding="utf-8") as handle:
-        items = [json.loads(line) for line in handle if line.strip()]
+    settings = _settings_from(args)
+    try:
+        items = _read_batch(args.input)
+    except ValueError as exc:  # the whole file is checked before anything loads
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
-    proofreader = _build(args)
-    print(f"model loaded in {time.perf_counter() - started:.1f} s: {proofreader.model_info.model_dump()}", file=sys.stderr)
+    if args.score_only:  # the classifiers only: no language model is loaded
+        from backend.factory import build_scorer
+
+        proofreader = build_scorer(settings)
+        print(f"classifiers loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    else:
+        proofreader = _build(settings)
+        print(f"model loaded in {time.perf_counter() - started:.1f} s: {proofreader.model_info.model_dump()}", file=sys.stderr)
     options = _options_from(args)
     with open(args.output, "w", encoding="utf-8") as out:
         for item in tqdm(items, desc="proofreading", unit="email", file=sys.stderr):
@@ -96,12 +105,30 @@ def cmd_batch(args: argparse.Namespace) -> int:
                         scores_before=result.scores_before.model_dump(),
                         scores_after=result.scores_after.model_dump(),
                         timings_ms=result.timings.model_dump(),
+                        fallbacks=result.fallbacks,
                         warnings=result.warnings,
                     )
             except InputError as exc:
                 line["error"] = {"code": exc.code, "message": exc.message}
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 0
+
+
+def _read_batch(path: str) -> list[dict]:
+    """The JSONL lines of a batch: each an object with a string `text` (and an optional `id`)."""
+    items = []
+    with open(path, encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                item = json.loads(raw)
+            except json.JSONDecodeError:
+                raise ValueError(f"{path}, line {number}: not JSON") from None
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise ValueError(f'{path}, line {number}: not an object with a string "text"')
+            items.append(item)
+    return items
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -120,7 +147,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
     started = time.perf_counter()
-    proofreader = _build(args)
+    proofreader = _build(settings)
     print(f"ready in {time.perf_counter() - started:.1f} s: {proofreader.model_info.model_dump()}")
     return 0
 

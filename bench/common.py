@@ -16,13 +16,18 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 OUT_DIR = BENCH_DIR / "out"
-AESLC_DEV = REPO_ROOT.parent / "shared" / "data" / "emails" / "aeslc_dev.jsonl"
 FALLBACK = BENCH_DIR / "emails_fallback.txt"
 
 
+def aeslc_dev_path() -> Path:
+    """AESLC dev emails in the shared data sets (Settings.data_dir)."""
+    return settings().data_dir / "emails" / "aeslc_dev.jsonl"
+
+
 def _source_bodies() -> tuple[str, list[str]]:
-    if AESLC_DEV.exists():
-        with AESLC_DEV.open(encoding="utf-8") as handle:
+    aeslc_dev = aeslc_dev_path()
+    if aeslc_dev.exists():
+        with aeslc_dev.open(encoding="utf-8") as handle:
             bodies = [json.loads(line)["body"] for line in handle if line.strip()]
         return "aeslc_dev", [b.strip() for b in bodies if len(b.split()) >= 15]
     return "fallback", [b.strip() for b in FALLBACK.read_text(encoding="utf-8").split("===") if b.strip()]
@@ -114,28 +119,22 @@ def settings(**overrides):
     return Settings(**overrides)
 
 
-class NeutralScorer:
-    """Fixed neutral scores: prompts that do not depend on the classifiers (decoder comparisons)."""
-
-    def score(self, text: str):
-        from backend.scoring.types import Score, Scores
-
-        return Scores(
-            sentiment=Score(value=0.0, label="neutral", emoji="😐"),
-            politeness=Score(value=0.5, label="neutral", emoji="😐"),
-        )
+def bench_settings(adapter: str, decoding: str, few_shot: str):
+    """The Settings a bench runs: `few_shot` "on", "off" or "auto" (on when no adapter is loaded: the
+    base model then copies like the fine-tuned one)."""
+    chosen = settings(adapter=adapter, decoding=decoding)
+    return chosen.model_copy(update={"few_shot": few_shot == "on" or (few_shot == "auto" and chosen.resolved_adapter() is None)})
 
 
-def make_scorer():
-    """(scorer, name): the real classifiers, as served (their weights are committed)."""
-    from backend.scoring import Scorer
+def server_environment(chosen) -> dict[str, str]:
+    """PROOFREAD_* variables that make `python -m backend serve` run what `chosen` describes."""
+    return {"PROOFREAD_ADAPTER": chosen.adapter, "PROOFREAD_DECODING": chosen.decoding,
+            "PROOFREAD_FEW_SHOT": str(chosen.few_shot).lower()}
 
-    return Scorer(), "classifiers"
 
+def make_proofreader(chosen):
+    """(proofreader, scorer name): the local model as `chosen` describes it, with the real classifiers
+    (their weights are committed), built as served."""
+    from backend.factory import build_proofreader
 
-def make_proofreader(**overrides):
-    """(proofreader, scorer name) with the given Settings overrides."""
-    from backend.proofreader import Proofreader
-
-    scorer, name = make_scorer()
-    return Proofreader(settings(**overrides), scorer=scorer), name
+    return build_proofreader(chosen), "classifiers"

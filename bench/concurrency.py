@@ -18,8 +18,8 @@ import time
 
 import httpx
 
-from bench import server
-from bench.common import emails, summary, write_result
+from backend.api import server_process
+from bench.common import bench_settings, emails, server_environment, summary, write_result
 
 
 async def client_run(client: httpx.AsyncClient, url: str, texts: list[str], max_tokens: int | None, outcomes: list):
@@ -75,8 +75,8 @@ def main(argv: list[str] | None = None) -> dict:
     plan = [(c, args.requests or (3 if c == 1 else 2 if c <= 4 else 1)) for c in args.clients]
     needed = 1 + sum(c * n for c, n in plan)
     pool = list(dict.fromkeys(emails(30, 2 * needed, seed=2)[1]))[:needed]  # emails() may draw one body twice
-    process, url, how = server.start(decoding, adapter=args.adapter)
-    results = {"decoding": decoding, "server": how, "queue_size": queue_size, "email_words": 30, "levels": []}
+    process, url = server_process.start_backend(env=server_environment(bench_settings(args.adapter, decoding, "off")))
+    results = {"decoding": decoding, "server": "backend serve", "queue_size": queue_size, "email_words": 30, "levels": []}
     try:
         asyncio.run(level(url, 1, 1, pool[:1], args.max_tokens))  # warm-up
         used = 1
@@ -88,11 +88,9 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"{clients:3d} clients: {row['ok']}/{row['sent']} ok, {row['rejected_503']} rejected (503), "
                   f"{row['errors']} errors, {row['lost']} lost | {row['throughput_rps']:.2f} req/s | "
                   f"p50 {lat['p50'] or 0:.2f}s p95 {lat['p95'] or 0:.2f}s")
-        results["server_peak_rss_mb"] = server.peak_rss_mb(process.pid)
+        results["server_peak_rss_mb"] = server_process.peak_rss_mb(process.pid)
     finally:
-        from tests.conftest import stop_backend
-
-        stop_backend(process)
+        server_process.stop_backend(process)
     path = write_result(f"concurrency.{decoding}", results, args.quick)
     print(f"wrote {path}")
     return results

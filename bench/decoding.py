@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import emails, make_proofreader, peak_rss_mb, summary, write_result
+from bench.common import bench_settings, emails, make_proofreader, peak_rss_mb, summary, write_result
 from bench.engine_tools import email_prompt, keep_cached, shared_prefix_tokens
 
 
@@ -89,10 +89,10 @@ def main(argv: list[str] | None = None) -> dict:
     if args.compare_build:
         return compare_builds(args)
 
-    proofreader, scorer = make_proofreader(adapter=args.adapter, decoding="greedy")
-    proofreader.few_shot = args.few_shot == "on" or (args.few_shot == "auto" and proofreader.engine.adapter_path is None)
+    chosen = bench_settings(args.adapter, "greedy", args.few_shot)
+    proofreader, scorer = make_proofreader(chosen)
     prefix = shared_prefix_tokens(proofreader)
-    results = {"model": proofreader.model_info.model_dump(), "scorer": scorer, "cached_prefix_tokens": prefix, "few_shot": proofreader.few_shot, "lengths": {}}
+    results = {"model": proofreader.model_info.model_dump(), "scorer": scorer, "cached_prefix_tokens": prefix, "few_shot": chosen.few_shot, "lengths": {}}
     print(f"model: {results['model']}  cached prefix: {prefix} tokens")
     # Warm-up: load pages, build the draft decoder, cache the instruction.
     warm_prompt, _ = email_prompt(proofreader, "Hi Ann,\nThanks.\nBo")

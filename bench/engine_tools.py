@@ -4,21 +4,21 @@ in one run see the same cache: the fixed instruction cached, the email not (as f
 from __future__ import annotations
 
 from backend import prompts
-from backend.proofreader import Proofreader, default_max_tokens
+from backend.proofreader import LlamaProofreader, default_max_tokens
 
 
-def email_prompt(proofreader: Proofreader, email: str) -> tuple[str, int]:
+def email_prompt(proofreader: LlamaProofreader, email: str) -> tuple[str, int]:
     scores = proofreader.scorer.score(email)
-    prompt = prompts.render_prompt(prompts.messages(email, scores, few_shot=proofreader.few_shot), proofreader.engine.chat_format)
+    prompt = prompts.render_prompt(prompts.messages(email, scores, few_shot=proofreader.settings.few_shot), proofreader.engine.chat_format)
     return prompt, default_max_tokens(proofreader.engine.count_tokens(email))
 
 
-def shared_prefix_tokens(proofreader: Proofreader) -> int:
+def shared_prefix_tokens(proofreader: LlamaProofreader) -> int:
     """Prompt tokens every email shares (the instruction): what a warm server has cached."""
     llm = proofreader.engine.llm
     fmt = proofreader.engine.chat_format
     def ids(email: str) -> list[int]:
-        turns = prompts.messages(email, proofreader.scorer.score("Hi"), few_shot=proofreader.few_shot)
+        turns = prompts.messages(email, proofreader.scorer.score("Hi"), few_shot=proofreader.settings.few_shot)
         return llm.tokenize(prompts.render_prompt(turns, fmt).encode(), add_bos=True, special=True)
 
     a, b = ids("Hi Ann,\nSee you.\nBo"), ids("Dear Zed, no.")
@@ -35,7 +35,7 @@ def shared_prefix_tokens(proofreader: Proofreader) -> int:
     return common
 
 
-def keep_cached(proofreader: Proofreader, n: int) -> None:
+def keep_cached(proofreader: LlamaProofreader, n: int) -> None:
     """Forget cached tokens after the first `n` (a different email was proofread last)."""
     import llama_cpp
 

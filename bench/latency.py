@@ -19,8 +19,8 @@ import time
 
 import httpx
 
-from bench import server
-from bench.common import emails, make_proofreader, peak_rss_mb, summary, write_result
+from backend.api import server_process
+from bench.common import bench_settings, emails, make_proofreader, peak_rss_mb, server_environment, summary, write_result
 from bench.engine_tools import email_prompt, keep_cached, shared_prefix_tokens
 
 
@@ -136,11 +136,11 @@ def main(argv: list[str] | None = None) -> dict:
     from backend.config import Settings
 
     decoding = args.decoding or Settings().decoding
-    proofreader, scorer = make_proofreader(adapter=args.adapter, decoding=decoding)
-    proofreader.few_shot = args.few_shot == "on" or (args.few_shot == "auto" and proofreader.engine.adapter_path is None)
+    chosen = bench_settings(args.adapter, decoding, args.few_shot)
+    proofreader, scorer = make_proofreader(chosen)
     prefix = shared_prefix_tokens(proofreader)
     results = {"model": proofreader.model_info.model_dump(), "decoding": decoding, "scorer": scorer,
-               "cached_prefix_tokens": prefix, "few_shot": proofreader.few_shot, "lengths": {}}
+               "cached_prefix_tokens": prefix, "few_shot": chosen.few_shot, "lengths": {}}
     print(f"model: {results['model']}  decoding: {decoding}  scorer: {scorer}")
     proofreader.proofread("Hi Ann,\nThanks for the notes.\nBo")  # warm-up
     for words in args.words:
@@ -155,13 +155,12 @@ def main(argv: list[str] | None = None) -> dict:
               f"overhead x{ip['overhead_ratio_p50']:.3f} | prompt {entry['engine']['prompt_tokens_per_s_p50'] or 0:.0f} tok/s "
               f"gen {entry['engine']['gen_tokens_per_s_p50'] or 0:.0f} tok/s")
     results["peak_rss_mb_in_process"] = peak_rss_mb()
-    few_shot = proofreader.few_shot
     del proofreader  # free the model before the server loads its own
 
     if not args.no_http:
-        process, url, how = server.start(decoding, adapter=args.adapter, few_shot=few_shot)
+        process, url = server_process.start_backend(env=server_environment(chosen))
         try:
-            results["http"] = {"server": how}
+            results["http"] = {"server": "backend serve"}
             over_http(url, ["Hi Ann,\nThanks for the notes.\nBo"], max_tokens)  # warm-up
             for words in args.words:
                 _, batch = emails(words, args.emails * args.rounds, seed=1)  # a fresh server: none cached
@@ -170,11 +169,9 @@ def main(argv: list[str] | None = None) -> dict:
                 if h["total_s"]["n"]:
                     print(f"{words:4d} words over HTTP: p50 {h['total_s']['p50']:.2f}s p95 {h['total_s']['p95']:.2f}s "
                           f"first token p50 {h['first_token_s']['p50']:.2f}s failures {h['failures']}")
-            results["http"]["server_peak_rss_mb"] = server.peak_rss_mb(process.pid)
+            results["http"]["server_peak_rss_mb"] = server_process.peak_rss_mb(process.pid)
         finally:
-            from tests.conftest import stop_backend
-
-            log = stop_backend(process)
+            log = server_process.stop_backend(process)
             results["http"]["server_log_lines"] = len(log.splitlines())
     path = write_result(f"latency.{decoding}", results, args.quick)
     print(f"wrote {path}")

@@ -1,73 +1,18 @@
-"""Fixtures shared by every test folder: offline environment, free ports, a real proofreader
-and a real uvicorn server running the real GGUF model."""
+"""Fixtures shared by every test folder: offline environment, a real proofreader and a real uvicorn
+server running the real GGUF model."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import pytest
 
-# Nothing in the test suite may reach the internet.
-for _name, _value in {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_DATASETS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-}.items():
-    os.environ.setdefault(_name, _value)
+from backend.config import REPO_ROOT, Settings, stay_offline
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+stay_offline()  # nothing in the test suite may reach the internet
 
+# Helpers the test folders import from here (one implementation, shared with the benchmarks).
+from backend.api.server_process import free_port, start_backend, stop_backend  # noqa: E402
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_backend(*extra_args: str, env: dict | None = None, module: str = "backend") -> tuple[subprocess.Popen, str]:
-    """Starts `python -m <module> serve` (the backend, or a benchmark's variant of it) on a free port
-    and waits until /v1/health answers."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", module, "serve", "--host", "127.0.0.1", "--port", str(port), *extra_args],
-        cwd=REPO_ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"backend exited early:\n{process.stdout.read().decode(errors='replace')}")
-        try:
-            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("backend did not become healthy in 120 s")
-
-
-def stop_backend(process: subprocess.Popen) -> str:
-    """Stops the server and returns everything it logged (tests check it holds no email text)."""
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output.decode(errors="replace")
+__all__ = ["REPO_ROOT", "free_port", "start_backend", "stop_backend"]
 
 
 @pytest.fixture(scope="session")
@@ -80,15 +25,7 @@ def live_backend():
 
 @pytest.fixture(scope="session")
 def proofreader():
-    """One real in-process Proofreader (default settings: embedded Gemma + shipped adapter if present)."""
-    from backend.config import Settings
-    from backend.proofreader import Proofreader
+    """One real in-process proofreader (default settings: embedded Gemma + shipped adapter if present)."""
+    from backend.factory import build_proofreader
 
-    return Proofreader(Settings())
-
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    if not SHARED_DATA.exists():
-        pytest.skip(f"shared data folder not found at {SHARED_DATA}")
-    return SHARED_DATA
+    return build_proofreader(Settings())

@@ -19,20 +19,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-    os.environ.setdefault(_var, "1")
-
-from backend.diff import changed_word_share  # noqa: E402
-from training.data import emails as email_data  # noqa: E402
-from training.data import jfleg  # noqa: E402
-from training.gleu import corpus_gleu  # noqa: E402
-from training.textnorm import detokenize, tokenize  # noqa: E402
+from backend.config import Settings
+from backend.diff import changed_word_share
+from training.data import emails as email_data
+from training.data import jfleg
+from training.gleu import corpus_gleu
+from training.textnorm import detokenize, tokenize
 
 CLEAN_SEED = 7
 
@@ -94,23 +91,23 @@ def tone_cases(limit: int, skip: int, max_words: int = 80) -> list[tuple[str, st
     return cases
 
 
-def make_proofreader(spec: ModelSpec, scorer, threads: int = 2):
+def settings_for(spec: ModelSpec, threads: int = 2) -> Settings:
+    """The backend settings that serve `spec` (every model is built by backend.factory, as served)."""
     if spec.base == "harper":  # the rule-based baseline: `--model harper=harper`
-        from training.baselines.harper_proofreader import HarperProofreader
-
-        return HarperProofreader()
-    from backend.config import Settings
-    from backend.proofreader import Proofreader
-
+        return Settings(engine="harper")
     from training.base_models import BASES
 
     kwargs = {"base": spec.base, "adapter": spec.adapter, "merge_adapter": spec.merge, "n_threads": threads,
-              "chat_format": BASES[spec.base].chat_format}
+              "chat_format": BASES[spec.base].chat_format, "few_shot": spec.few_shot}
     if spec.model_path:
         kwargs["model_path"] = spec.model_path
-    proofreader = Proofreader(Settings(**kwargs), scorer=scorer)
-    proofreader.few_shot = spec.few_shot
-    return proofreader
+    return Settings(**kwargs)
+
+
+def make_proofreader(spec: ModelSpec, scorer, threads: int = 2):
+    from backend.factory import build_proofreader
+
+    return build_proofreader(settings_for(spec, threads), scorer=scorer)
 
 
 def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer, progress: bool = True, threads: int = 2,
@@ -127,10 +124,9 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         start = time.perf_counter()
         result = proofreader.proofread(text)
         seconds.append(time.perf_counter() - start)
-        fallbacks += any(w.startswith("Kept your original") for w in result.warnings)
-        if hasattr(result, "timings"):  # LLM engines; the rule-based baseline has none
-            generated_tokens += result.timings.generated_tokens
-            generate_ms += result.timings.generate_ms
+        fallbacks += any(f.refused_rewrite for f in result.fallbacks)
+        generated_tokens += result.timings.generated_tokens
+        generate_ms += result.timings.generate_ms
         hyp = tokenize(result.corrected).split()
         sources.append(row["source"].split())
         hyps.append(hyp)
@@ -144,7 +140,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         result = proofreader.proofread(email)
         email_seconds.append(time.perf_counter() - start)
         unchanged += result.corrected == email
-        email_fallbacks += any(w.startswith("Kept your original") for w in result.warnings)
+        email_fallbacks += any(f.refused_rewrite for f in result.fallbacks)
         changed_words.append(changed_word_share(email, result.corrected))
         outputs["clean"].append({"source": email, "output": result.corrected})
     tone_rude_before, tone_rude_after, tone_exact, tone_distance = 0, 0, 0, []
@@ -165,7 +161,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         "length_ratio": round(sum(ratios) / n, 3),
         "jfleg_guard_fallbacks": round(fallbacks / n, 4),
         "s_per_sentence": round(sum(seconds) / n, 3),
-        "tokens_per_s": round(generated_tokens / (generate_ms / 1000), 1) if generate_ms else None,
+        "tokens_per_s": round(generated_tokens / (generate_ms / 1000), 1) if generated_tokens and generate_ms else None,
         "clean_emails": len(emails),
         "clean_unchanged": round(unchanged / m, 4),
         "clean_words_changed": round(sum(changed_words) / m, 4),

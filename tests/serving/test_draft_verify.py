@@ -42,12 +42,12 @@ EMAILS = [
 
 @pytest.fixture(scope="module")
 def engine_and_prompts():
-    from bench.common import NeutralScorer
     from backend import prompts
     from backend.config import Settings
-    from backend.proofreader import Proofreader, default_max_tokens
+    from backend.proofreader import LlamaProofreader, default_max_tokens
+    from backend.scoring import NeutralScorer
 
-    proofreader = Proofreader(Settings(decoding="greedy"), scorer=NeutralScorer())
+    proofreader = LlamaProofreader(Settings(decoding="greedy"), scorer=NeutralScorer())
     engine = proofreader.engine
     # Without the fine-tuned adapter the base model only copies when shown examples (few-shot).
     few_shot = engine.adapter_path is None
@@ -95,7 +95,7 @@ def test_token_limit_is_exact(engine_and_prompts):
 
 
 def test_cancellation_stops_and_leaves_the_cache_usable(engine_and_prompts):
-    from backend.engines.llama_engine import Cancelled
+    from backend.types import Cancelled
 
     engine, rendered = engine_and_prompts
     email, prompt, max_tokens = rendered[2]
@@ -210,9 +210,9 @@ def test_draft_verify_is_exactly_one_kernel_greedy_past_512_cells(engine_and_pro
     """Past 256 used cells a single step on two threads would split its attention (bench/NOTES.md);
     the decoder's single steps run on one thread, so drafting must not change a single token of
     step-by-step greedy computed the same way (`max_draft=0`)."""
-    from bench.common import NeutralScorer
     from backend import prompts
     from backend.engines.draft_verify import DraftVerifyDecoder
+    from backend.scoring import NeutralScorer
 
     engine, _ = engine_and_prompts
     prompt = prompts.render_prompt(prompts.messages(LONG_EMAIL, NeutralScorer().score(LONG_EMAIL)), engine.chat_format)

@@ -5,13 +5,19 @@ import pytest
 from tests.training.conftest import needs_data
 
 
-def test_harper_applies_its_first_suggestions():
-    from training.baselines.harper_proofreader import HarperProofreader
+def test_harper_is_a_proofreader_built_from_settings_and_applies_its_suggestions():
+    from backend.config import Settings
+    from backend.factory import build_proofreader
+    from backend.types import Result
 
-    harper = HarperProofreader()
+    harper = build_proofreader(Settings(engine="harper"))
     try:
-        result = harper.proofread("I has a apple. This are teh best.")
-        assert result.corrected != "I has a apple. This are teh best." and result.lints_applied >= 1
+        draft = "I has a apple. This are teh best."
+        result = harper.proofread(draft)
+        assert isinstance(result, Result) and result.changed and result.model.engine == "harper.js"
+        assert "".join(s.original for s in result.diff) == draft
+        assert "".join(s.corrected for s in result.diff) == result.corrected
+        assert result.timings.generated_tokens == 0 and result.timings.generate_ms > 0
         assert harper.proofread("Thanks for the update.").corrected == "Thanks for the update."
     finally:
         harper.close()
