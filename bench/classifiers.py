@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import summary, write_result
+from bench.common import aeslc_dev_path, settings, summary, write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,7 +32,7 @@ def cold_load_seconds() -> float:
 
 
 def emails(n: int) -> tuple[str, list[str]]:
-    path = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data")) / "emails" / "aeslc_dev.jsonl"
+    path = aeslc_dev_path()
     if path.exists():
         bodies = [json.loads(line)["body"] for line in path.open(encoding="utf-8")]
         random.Random(0).shuffle(bodies)
@@ -44,18 +44,19 @@ def emails(n: int) -> tuple[str, list[str]]:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=200)
-    parser.add_argument("--threads", type=int, default=0, help="onnxruntime intra-op threads (0: the default, 1)")
+    parser.add_argument("--threads", type=int, default=0, help="onnxruntime intra-op threads (0: Settings.scoring_threads)")
     parser.add_argument("--quick", action="store_true", help="10 emails and one cold load.")
     args = parser.parse_args(argv)
     if args.quick:
         args.n = 10
     if args.threads:
-        os.environ["SCORING_THREADS"] = str(args.threads)
+        os.environ["PROOFREAD_SCORING_THREADS"] = str(args.threads)  # for the cold-load processes too
     loads = [cold_load_seconds() for _ in range(1 if args.quick else 3)]
     from backend.scoring import Scorer
     from backend.scoring.embedding import shared_embedder
 
-    scorer = Scorer()
+    chosen = settings()
+    scorer = Scorer(settings=chosen)
     source, texts = emails(args.n + 5)
     for t in texts[args.n :]:
         scorer.score(t)  # warm-up on other emails: the embedder caches sentence vectors
@@ -69,8 +70,8 @@ def main(argv: list[str] | None = None) -> dict:
         words.append(len(t.split()))
     result = {
         "emails": source,
-        "encoder": shared_embedder().model.name,  # the built file's name carries its digest
-        "scoring_threads": int(os.environ.get("SCORING_THREADS", "0")) or 1,
+        "encoder": shared_embedder(chosen).model.name,  # the built file's name carries its digest
+        "scoring_threads": chosen.scoring_threads,
         "load_s": summary(loads),
         "median_words": summary(words)["p50"],
         "wall_ms": summary(times),

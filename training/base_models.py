@@ -10,17 +10,13 @@ weights it is added to at serving time (backend/adapter_merge.py stores that sum
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from backend.config import CACHE_DIR as BACKEND_CACHE_DIR
+from backend.config import Settings
 
-for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-    os.environ.setdefault(_var, "1")
-
-CACHE_DIR = Path(os.environ.get("EMAIL_PROOFREADER_CACHE", BACKEND_CACHE_DIR))  # the backend's, unless overridden
+CACHE_DIR = Settings().cache_dir  # the backend's (PROOFREAD_CACHE_DIR)
 
 
 @dataclass(frozen=True)

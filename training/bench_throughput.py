@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     results = []
     for config in args.configs:
-        env = {**os.environ, **CONFIGS[config]["env"], "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        env = {**os.environ, **CONFIGS[config]["env"]}  # the offline variables: set by training/__init__.py
         cmd = [sys.executable, "-m", "training.bench_throughput", "--worker", config, "--batch", str(args.batch),
                "--steps", str(args.steps), "--max-length", str(args.max_length), "--threads", str(args.threads),
                "--data", str(args.data)]

@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
-for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-    os.environ.setdefault(_var, "1")
-
-from training.base_models import BASES, ensure_hf_model, gguf_path  # noqa: E402
-from training.llama_cpp_tools import run_converter  # noqa: E402
+from training.base_models import BASES, ensure_hf_model, gguf_path
+from training.llama_cpp_tools import run_converter
 
 VERIFY_EMAILS = [
     "Hi Sam,\nI has send the report yesterday. Let me know if their is any issue.\nThanks,\nDana",

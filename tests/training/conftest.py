@@ -1,14 +1,9 @@
-import os
-from pathlib import Path
-
 import pytest
 
-for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-    os.environ.setdefault(var, "1")
-# before torch loads (see training/__init__.py): spinning OpenMP threads collapse on shared cores
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import training  # noqa: F401 - sets OMP_WAIT_POLICY before any test module imports torch (training/__init__.py)
+from backend.config import Settings
 
-DATA = Path(os.environ.get("PROOFREAD_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+DATA = Settings().data_dir
 
 
 def needs_data():

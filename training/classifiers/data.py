@@ -1,4 +1,4 @@
-"""Loaders for the public corpora (read from ../shared/data, never copied) and an embedding cache."""
+"""Loaders for the public corpora (read from Settings.data_dir, never copied) and an embedding cache."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
+from training.data.common import data_path
+
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(__import__("os").environ.get("SHARED_DATA", ROOT.parent / "shared" / "data"))
 BUILD = ROOT / "training" / "build" / "classifiers"  # git-ignored
 
 
@@ -28,7 +29,7 @@ TEXT_ALIGNED_SE_COMMUNITIES = frozenset({"092011 Stack Overflow"})
 def politeness(domain: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Requests, their `Normalized Score` and a mask of the rows whose score labels their text
     (domain: "wikipedia", all rows, or "stack-exchange", the Stack Overflow rows: see above)."""
-    path = DATA / "politeness" / f"{domain}.annotated.csv"
+    path = data_path("politeness", f"{domain}.annotated.csv")
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     aligned = [domain != "stack-exchange" or r["Community"] in TEXT_ALIGNED_SE_COMMUNITIES for r in rows]
@@ -44,12 +45,12 @@ def quartile_task(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tweeteval(split: str) -> tuple[list[str], list[str]]:
-    rows = [json.loads(line) for line in (DATA / "sentiment" / f"tweeteval_{split}.jsonl").open(encoding="utf-8")]
+    rows = [json.loads(line) for line in data_path("sentiment", f"tweeteval_{split}.jsonl").open(encoding="utf-8")]
     return [r["text"] for r in rows], [r["label"] for r in rows]
 
 
 def emails(split: str = "dev") -> list[str]:
-    return [json.loads(line)["body"] for line in (DATA / "emails" / f"aeslc_{split}.jsonl").open(encoding="utf-8")]
+    return [json.loads(line)["body"] for line in data_path("emails", f"aeslc_{split}.jsonl").open(encoding="utf-8")]
 
 
 def embed_cached(texts: list[str], name: str) -> np.ndarray:

@@ -3,7 +3,7 @@
     python -m training.classifiers.train            # train, evaluate, write weights + metrics + model card table
     python -m training.classifiers.train --no-write # evaluate only
 
-Data are read from ../shared/data (env SHARED_DATA overrides); embeddings are cached under
+Data are read from Settings.data_dir (../shared/data; PROOFREAD_DATA_DIR overrides); embeddings are cached under
 training/build/classifiers. Outputs: backend/scoring/weights/{politeness,sentiment}.npz,
 backend/scoring/weights/metrics.json and the metrics section of backend/scoring/MODEL_CARD.md.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import time
 from dataclasses import dataclass
@@ -293,7 +292,6 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-write", action="store_true", help="evaluate only; leave weights and the model card alone")
     args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     cfg = Config()
     t0 = time.time()
     print("politeness: cross-validation", flush=True)

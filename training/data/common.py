@@ -3,24 +3,24 @@ target email and the chat format's stop marker, so the model learns exactly what
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from pathlib import Path
 
 from backend import prompts
-
-DATA_ROOT = Path(os.environ.get("PROOFREAD_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+from backend.config import Settings
+from backend.model_files import file_sha256 as _file_digest
 
 
 def data_path(*parts: str) -> Path:
-    return DATA_ROOT.joinpath(*parts)
+    """A file of the shared data sets: the one data root is `Settings.data_dir` (PROOFREAD_DATA_DIR)."""
+    return Settings().data_dir.joinpath(*parts)
 
 
 def require(path) -> Path:
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path} not found: the shared data sets live in ../shared/data (see its README)")
+        raise FileNotFoundError(f"{path} not found: the shared data sets live in ../shared/data (see its README; "
+                                "PROOFREAD_DATA_DIR points elsewhere)")
     return path
 
 
@@ -37,11 +37,8 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """Hex SHA-256 of a file, as data manifests and run records store it."""
+    return _file_digest(path).hexdigest()
 
 
 class ExampleMaker:
