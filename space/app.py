@@ -15,6 +15,8 @@ server. Email text is never logged.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import html
 import logging
 import os
@@ -22,16 +24,7 @@ import queue
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Iterator
-
-# Gradio and huggingface_hub read these at import time: the app must never phone home.
-for _name, _value in (
-    ("GRADIO_ANALYTICS_ENABLED", "False"),
-    ("HF_HUB_DISABLE_TELEMETRY", "1"),
-    ("HF_HUB_OFFLINE", "1"),
-):
-    os.environ.setdefault(_name, _value)
-
+from typing import Callable, Iterator
 
 log = logging.getLogger("space.app")
 
@@ -48,13 +41,17 @@ def _add_core_to_path() -> None:
 
 _add_core_to_path()
 
+from backend.config import Settings, stay_offline  # noqa: E402
+
+stay_offline()  # Gradio and huggingface_hub read these at import time: the app must never phone home
+
 import gradio as gr  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
-from backend.config import Settings  # noqa: E402
 from backend.input_checks import InputError  # noqa: E402
 from backend.scoring import Scores  # noqa: E402
-from backend.types import Options, Result  # noqa: E402
+from backend.streaming import ProofreadEvents  # noqa: E402
+from backend.types import Cancelled, Options, Proofreader, Result  # noqa: E402
 
 # The free Space tier has 2 vCPUs, but os.cpu_count() in its container reports the host's cores;
 # more llama.cpp threads than cores makes generation several times slower.
@@ -171,20 +168,28 @@ def _status(result: Result) -> str:
     return "\n".join(lines)
 
 
-def build_app(proofreader: Any) -> gr.Blocks:
-    """The web page and the /proofread and /score API over one proofreader instance.
-    Launch it with `demo.launch(**LAUNCH_OPTIONS, ...)` (Gradio 6 takes the page CSS at launch).
+class _LockedCore:
+    """The proofreader as the page and its API call it: the model behind one lock (llama.cpp models
+    are not thread-safe, and the page's streaming handler runs it on a thread of its own), and a
+    refused draft scored as the page's error."""
 
-    llama.cpp models are not thread-safe: every model call goes through one lock, and the events
-    that use the model share one concurrency group of size 1 (others wait in Gradio's queue).
-    """
-    model_lock = threading.Lock()
+    def __init__(self, proofreader: Proofreader) -> None:
+        self.proofreader = proofreader
+        self._lock = threading.Lock()
 
-    def run_proofread(text: str, options: Options, on_token=None, cancelled=None) -> Result:
-        with model_lock:
-            return proofreader.proofread(text, options, on_token=on_token, cancelled=cancelled)
+    def proofread(self, text: str, options: Options, on_token=None, cancelled=None) -> Result:
+        with self._lock:
+            return self.proofreader.proofread(text, options, on_token=on_token, cancelled=cancelled)
 
-    # --- API endpoints (named, typed; shown on the "Use via API" page) -------------------------
+    def score(self, text: str) -> Scores:
+        try:
+            return self.proofreader.score(text)
+        except InputError as error:
+            raise _gr_error(error) from None
+
+
+def api_endpoints(core: _LockedCore) -> tuple[Callable, Callable]:
+    """The named, typed /proofread and /score endpoints (shown on the "Use via API" page)."""
 
     def proofread(email: str, temperature: float = 0.0, top_p: float = 1.0, max_tokens: int = 0) -> dict:
         """Proofread an email: fix spelling and grammar and soften a rude tone, keeping the meaning.
@@ -195,11 +200,11 @@ def build_app(proofreader: Any) -> gr.Blocks:
             top_p: nucleus sampling cut-off in (0, 1]; only used when temperature > 0.
             max_tokens: cap on generated tokens; 0 = scale with the length of the email.
         Returns:
-            The Result JSON: original, corrected, changed, diff, scores_before, scores_after, warnings, model, timings.
+            The Result JSON: original, corrected, changed, diff, scores_before, scores_after, fallbacks, warnings, model, timings.
         """
         options = _options(temperature, top_p, max_tokens)
         try:
-            return run_proofread(email, options).model_dump(mode="json")
+            return core.proofread(email, options).model_dump(mode="json")
         except InputError as error:
             raise _gr_error(error) from None
 
@@ -211,72 +216,71 @@ def build_app(proofreader: Any) -> gr.Blocks:
         Returns:
             The Scores JSON: sentiment and politeness, each {value, label, emoji, reasons}.
         """
-        try:
-            return proofreader.score(email).model_dump(mode="json")
-        except InputError as error:
-            raise _gr_error(error) from None
+        return core.score(email).model_dump(mode="json")
 
-    # --- UI handlers (streaming; private: not part of the API) ---------------------------------
+    return proofread, score
+
+
+WAITING_HTML = "<div class='indicator'><strong>After</strong> <span>…</span></div>"
+
+
+def ui_handlers(core: _LockedCore) -> tuple[Callable, Callable]:
+    """The page's own handlers (private: not part of the API). Proofreading streams the correction."""
 
     def ui_proofread(email: str, temperature: float, top_p: float, max_tokens: float) -> Iterator[tuple]:
         options = _options(temperature, top_p, max_tokens)
-        try:
-            before = proofreader.score(email)  # checks the input too: refused drafts stop here
-        except InputError as error:
-            raise _gr_error(error) from None
-        waiting = "<div class='indicator'><strong>After</strong> <span>…</span></div>"
-        yield "", [], indicators_html(before, "Before"), waiting, "Proofreading…"
+        before = core.score(email)  # checks the input too: refused drafts stop here
+        yield "", [], indicators_html(before, "Before"), WAITING_HTML, "Proofreading…"
 
-        events: queue.Queue = queue.Queue()
-        stop = threading.Event()
+        events = ProofreadEvents()
 
         def work() -> None:
-            try:
-                events.put(("result", run_proofread(email, options, events.put, stop.is_set)))
-            except BaseException as error:  # noqa: BLE001 - handed to the generator below
-                events.put(("error", error))
+            with contextlib.suppress(Cancelled):  # the page went away: nobody is reading
+                events.run(functools.partial(core.proofread, email, options))
 
         threading.Thread(target=work, name="space-proofread", daemon=True).start()
         partial = ""
         try:
             while True:
-                item = events.get()
-                # Drain whatever else arrived so the page updates per batch, not per token.
-                batch = [item]
-                while not isinstance(batch[-1], tuple):
+                # Whatever else has arrived is drained too, so the page updates per batch, not per token.
+                batch = [events.next()]
+                while batch[-1][0] == "token":
                     try:
-                        batch.append(events.get_nowait())
+                        batch.append(events.next(block=False))
                     except queue.Empty:
                         break
-                partial += "".join(piece for piece in batch if isinstance(piece, str))
-                last = batch[-1]
-                if isinstance(last, tuple):
-                    kind, value = last
-                    if kind == "error":
-                        if isinstance(value, InputError):
-                            raise _gr_error(value) from None
-                        # Only the type: an exception's message can quote its input (pydantic does).
-                        log.error("proofread failed: %s", type(value).__name__)
-                        raise gr.Error("Proofreading failed; please try again.", print_exception=False) from None
-                    result: Result = value
-                    yield (
-                        result.corrected,
-                        diff_segments(result),
-                        indicators_html(result.scores_before, "Before"),
-                        indicators_html(result.scores_after, "After"),
-                        _status(result),
-                    )
+                partial += "".join(value for kind, value in batch if kind == "token")
+                kind, value = batch[-1]
+                if kind == "error":
+                    if isinstance(value, InputError):
+                        raise _gr_error(value) from None
+                    # Only the type: an exception's message can quote its input (pydantic does).
+                    log.error("proofread failed: %s", type(value).__name__)
+                    raise gr.Error("Proofreading failed; please try again.", print_exception=False) from None
+                if kind == "result":
+                    yield (value.corrected, diff_segments(value), indicators_html(value.scores_before, "Before"),
+                           indicators_html(value.scores_after, "After"), _status(value))
                     return
-                yield partial, [], indicators_html(before, "Before"), waiting, "Proofreading…"
+                yield partial, [], indicators_html(before, "Before"), WAITING_HTML, "Proofreading…"
         finally:
-            stop.set()  # the page went away or the run was cancelled: stop generating
+            events.cancelled.set()  # the page went away or the run was cancelled: stop generating
 
     def ui_score(email: str) -> tuple[str, str]:
-        try:
-            scores = proofreader.score(email)
-        except InputError as error:
-            raise _gr_error(error) from None
-        return indicators_html(scores, "Before"), "Scored (no rewrite)."
+        return indicators_html(core.score(email), "Before"), "Scored (no rewrite)."
+
+    return ui_proofread, ui_score
+
+
+def build_app(proofreader: Proofreader, settings: Settings | None = None) -> gr.Blocks:
+    """The web page and the /proofread and /score API over one proofreader instance.
+    Launch it with `demo.launch(**LAUNCH_OPTIONS, ...)` (Gradio 6 takes the page CSS at launch).
+
+    Every model call goes through one lock, and the events that use the model share one concurrency
+    group of size 1 (others wait in Gradio's queue, up to `settings.queue_size`).
+    """
+    core = _LockedCore(proofreader)
+    proofread, score = api_endpoints(core)
+    ui_proofread, ui_score = ui_handlers(core)
 
     with gr.Blocks(title="Email proofreader", analytics_enabled=False) as demo:
         gr.Markdown(
@@ -323,7 +327,7 @@ def build_app(proofreader: Any) -> gr.Blocks:
         # Prefill from `#draft=...`: browser-only (fn=None), never sent to the server on load.
         demo.load(None, [email], [email], js=PREFILL_JS)
 
-    demo.queue(default_concurrency_limit=1, max_size=max(proofreader.settings.queue_size, 1))
+    demo.queue(default_concurrency_limit=1, max_size=max((settings or Settings()).queue_size, 1))
     return demo
 
 
@@ -346,9 +350,9 @@ def host_settings() -> Settings:
 def main(argv: list[str] | None = None) -> None:
     args = _parse_args(argv)
     settings = host_settings()
-    from backend.proofreader import Proofreader  # loads llama.cpp: import only when serving
+    from backend.factory import build_proofreader  # loads llama.cpp: import only when serving
 
-    demo = build_app(Proofreader(settings))
+    demo = build_app(build_proofreader(settings), settings)
     demo.launch(server_name=args.host, server_port=args.port, **LAUNCH_OPTIONS)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import platform
 import threading
@@ -11,10 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 import backend
+from backend.api.errors import api_error
 from backend.api.schemas import ErrorResponse, Health, ProofreadRequest, QueueState, TextRequest
-from backend.engines.llama_engine import Cancelled
-from backend.input_checks import InputError, check_input
+from backend.input_checks import check_input
 from backend.scoring import Scores
+from backend.streaming import ProofreadEvents
 from backend.types import Result
 
 router = APIRouter(prefix="/v1")
@@ -22,6 +24,8 @@ router = APIRouter(prefix="/v1")
 _ERRORS = {
     413: {"model": ErrorResponse, "description": "Draft over the size limit"},
     422: {"model": ErrorResponse, "description": "Empty, binary or HTML draft, or a malformed request"},
+    500: {"model": ErrorResponse, "description": "Proofreading failed (code internal); the draft is unchanged"},
+    502: {"model": ErrorResponse, "description": "engine=space: the Space could not be reached (upstream_unavailable)"},
     503: {"model": ErrorResponse, "description": "Queue full; retry after the Retry-After header"},
 }
 
@@ -79,40 +83,28 @@ def _sse(event: str, data: dict) -> str:
 
 @router.post("/proofread/stream", responses=_ERRORS)
 async def proofread_stream(body: ProofreadRequest, request: Request) -> StreamingResponse:
-    """Server-sent events: `token` events as the model writes, then one `result` (or `error`)."""
+    """Server-sent events: `token` events as the model writes, then one `result` (or `error`, with
+    the body and code the JSON route would answer with)."""
     state = request.app.state
     check_input(body.text, state.settings.max_input_chars)
-    loop = asyncio.get_running_loop()
-    events: asyncio.Queue = asyncio.Queue()
-    cancelled = threading.Event()
-
-    def on_token(text: str) -> None:
-        loop.call_soon_threadsafe(events.put_nowait, ("token", {"text": text}))
-
-    def run() -> None:
-        try:
-            result = state.proofreader.proofread(body.text, body.options, on_token=on_token, cancelled=cancelled.is_set)
-            loop.call_soon_threadsafe(events.put_nowait, ("result", result.model_dump()))
-        except InputError as exc:
-            loop.call_soon_threadsafe(events.put_nowait, ("error", {"error": {"code": exc.code, "message": exc.message}}))
-        except Cancelled:
-            raise  # the worker counts it; nobody is listening any more
-        except Exception:  # noqa: BLE001 - reported to the client; the draft is never in the message
-            if not cancelled.is_set():
-                error = {"error": {"code": "internal", "message": "Proofreading failed; your draft is unchanged."}}
-                loop.call_soon_threadsafe(events.put_nowait, ("error", error))
-
-    state.worker.submit(run, cancelled)  # Busy -> 503 before the stream starts
+    events = ProofreadEvents(asyncio.get_running_loop())
+    proofread = functools.partial(state.proofreader.proofread, body.text, body.options)
+    state.worker.submit(lambda: events.run(proofread), events.cancelled)  # Busy -> 503 before the stream starts
 
     async def stream():
         try:
             while True:
-                event, data = await events.get()
-                yield _sse(event, data)
-                if event != "token":
-                    return
+                kind, value = await events.next_async()
+                if kind == "token":
+                    yield _sse("token", {"text": value})
+                    continue
+                if kind == "result":
+                    yield _sse("result", value.model_dump(mode="json"))
+                else:
+                    yield _sse("error", api_error(value).body())
+                return
         finally:
-            cancelled.set()  # a client that disconnects mid-stream frees the worker at the next token
+            events.cancelled.set()  # a client that disconnects mid-stream frees the worker at the next token
 
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
