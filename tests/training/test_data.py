@@ -1,4 +1,10 @@
+import dataclasses
+from pathlib import Path
+
+import pytest
+
 from tests.training.conftest import needs_data
+from training.data import jfleg
 from training.data.instructions import sharegpt_to_turns
 
 
@@ -10,14 +16,42 @@ def test_sharegpt_schema_to_turns():
 
 @needs_data()
 def test_jfleg_validation_split_is_fixed_and_never_trained_on():
-    from training.data import jfleg
-
     rows = jfleg.load()
     train, validation = jfleg.split(rows)
     assert len(validation) == 250 and len(train) + len(validation) == len(rows)
     assert {r["id"] for r in validation} == jfleg.validation_ids(rows)
     held = {r["id"] for r in validation}
     assert all(sid not in held for _, _, sid in jfleg.training_pairs(train))
+
+
+RECIPES = sorted((Path(__file__).resolve().parents[2] / "training" / "recipes").glob("*.yaml"))
+# Every DataConfig count of a source other than JFLEG: zeroed so the test builds the JFLEG part only.
+OTHER_SOURCES = ("wi", "fce", "gec_paragraphs", "cweb", "c4", "synthetic_errors", "unchanged", "tone_pairs",
+                 "instructions", "sharegpt")
+
+
+@needs_data()
+@pytest.mark.parametrize("recipe_path", RECIPES, ids=lambda p: p.name)
+def test_a_recipe_cannot_train_on_a_sentence_that_evaluation_scores(recipe_path, monkeypatch):
+    from training.base_models import BASES
+    from training.config import load_recipe
+    from training.data import build
+    from training.data.scoring import LexicalScorer
+    from training.evaluate import validation_rows
+    from training.textnorm import detokenize
+
+    recipe = load_recipe(recipe_path)
+    cfg = dataclasses.replace(recipe.data, **{name: 0 for name in OTHER_SOURCES})
+    monkeypatch.setattr(build, "clean_email_pool", lambda *_: ([], []))  # no email examples: skip reading 14k emails
+    train, held_out, _ = build.build_examples(cfg, BASES[recipe.base].chat_format, scorer=LexicalScorer())
+    examples = train + held_out  # held_out is the eval-loss set: the model never trains on it, but checked too
+    assert any(e["kind"] == "jfleg" for e in examples) == (recipe.data.jfleg_refs_per_source > 0)
+    scored = validation_rows()
+    assert len(scored) == jfleg.VALIDATION_SIZE
+    scored_ids = {f"jfleg:{row['id']}" for row in scored}
+    assert not scored_ids & {e.get("source_id") for e in examples}
+    scored_texts = [detokenize(row["source"]) for row in scored]
+    assert not [text for text in scored_texts for e in examples if text in e["prompt"]]
 
 
 @needs_data()

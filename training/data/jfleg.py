@@ -11,6 +11,8 @@ import random
 from training.data.common import data_path, read_jsonl
 from training.textnorm import detokenize
 
+# The one definition of the validation split, for building, training and evaluating alike: no recipe
+# can change it, so no recipe can train on a sentence that evaluation scores (tests/training/test_data.py).
 SPLIT_SEED = 20170403  # fixed forever: changing it would leak validation sentences into training
 VALIDATION_SIZE = 250
 
@@ -20,14 +22,15 @@ def load(path=None) -> list[dict]:
     return [{"id": int(r["id"]), "source": r["source"], "references": r["references"]} for r in rows]
 
 
-def validation_ids(rows: list[dict], size: int = VALIDATION_SIZE) -> set[int]:
+def validation_ids(rows: list[dict]) -> set[int]:
     ids = sorted(r["id"] for r in rows)
     random.Random(SPLIT_SEED).shuffle(ids)
-    return set(ids[:size])
+    return set(ids[:VALIDATION_SIZE])
 
 
-def split(rows: list[dict], size: int = VALIDATION_SIZE) -> tuple[list[dict], list[dict]]:
-    held = validation_ids(rows, size)
+def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(training rows, validation rows)."""
+    held = validation_ids(rows)
     return [r for r in rows if r["id"] not in held], [r for r in rows if r["id"] in held]
 
 
