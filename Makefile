@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh Debian machine (see README):
 #   make run    set up, then serve the proofreader on http://127.0.0.1:8000
 #   make test   set up, then run the whole test suite (.ci/run calls exactly this)
+# While changing code, `make test-fast` runs the fast tier (no model, server process or browser).
 # Every step leaves a stamp file, so a second run skips what is already done.
 
 PYTHON ?= python3
@@ -15,11 +16,8 @@ CONTENT_SCRIPT := extension/src/content/content-script.js
 LLAMA_REQUIREMENT := requirements-llama.txt
 LLAMA_KEY         := $(shell sha256sum $(LLAMA_REQUIREMENT) | cut -c1-16)
 LLAMA_WHEELS      := $(HOME)/.cache/email-proofreader/wheels/llama-cpp-python-$(LLAMA_KEY)
-export HF_HUB_OFFLINE := 1
-export HF_HUB_DISABLE_TELEMETRY := 1
-export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run web test test-python test-extension setup setup-test package clean
+.PHONY: run web test test-fast test-python test-extension setup setup-test package clean
 
 run: setup
 	@echo ""
@@ -88,6 +86,11 @@ test-extension:
 
 test-python:
 	$(PY) -m pytest
+
+# The HTTP contract on a fake core, the pure logic and the extension's unit tests: under a minute.
+test-fast: setup-test
+	$(PY) -m pytest -m fast -q
+	cd extension && npm test
 
 package: extension/node_modules/.package-lock.json
 	cd extension && npm run package

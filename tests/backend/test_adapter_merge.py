@@ -52,6 +52,7 @@ def tiny(tmp_path):
     return tmp_path, weight, norm, a, b
 
 
+@pytest.mark.fast
 def test_merge_adds_the_scaled_update_and_copies_other_tensors(tiny):
     folder, weight, norm, a, b = tiny
     merge_adapter(folder / "base.gguf", folder / "adapter.gguf", folder / "merged.gguf")
@@ -71,6 +72,7 @@ def test_merge_adds_the_scaled_update_and_copies_other_tensors(tiny):
     assert reader.fields["gemma3.block_count"].contents() == 1
 
 
+@pytest.mark.fast
 def test_an_adapter_for_tensors_the_base_lacks_is_refused(tiny, tmp_path):
     folder, _, _, a, b = tiny
     write_adapter(folder / "other.gguf", a, b, alpha=8.0, target="blk.7.attn_q.weight")
@@ -78,6 +80,7 @@ def test_an_adapter_for_tensors_the_base_lacks_is_refused(tiny, tmp_path):
         merge_adapter(folder / "base.gguf", folder / "other.gguf", folder / "merged.gguf")
 
 
+@pytest.mark.fast
 def test_the_merged_file_is_built_once_and_rebuilt_when_the_adapter_changes(tiny):
     folder, _, _, a, b = tiny
     cache = folder / "cache"

@@ -1,7 +1,10 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from backend.chunking import join_chunks, split_into_chunks
+
+pytestmark = pytest.mark.fast
 
 EMAIL = "Hi team,\n\n" + "This is a sentence about the plan. " * 60 + "\n\nSecond paragraph here.\n\n\nBest,\nAna"
 

@@ -1,12 +1,16 @@
-"""`python -m backend` as a subprocess, with the real model."""
+"""`python -m backend` as a subprocess, with the real model; the fast ones prove the model is never
+loaded by pointing it at a file that does not exist."""
 
 import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 
 EMAIL = "Hi Sam,\n\nI has attached the report you ask for.\n\nBest,\nDana\n"
+NO_MODEL = ("--model-path", "/nonexistent/model.gguf")  # loading it would fail with a traceback
 
 
 def run_cli(*args, stdin=None):
@@ -29,10 +33,20 @@ def test_check_json_from_stdin():
     assert result["original"] == EMAIL and set(result) >= {"corrected", "changed", "diff", "scores_before", "timings"}
 
 
-def test_check_refuses_empty_and_binary_input_with_a_message():
-    for payload in (b"  \n", b"\xff\xfe\x00binary"):
-        done = run_cli("check", "-", stdin=payload)
-        assert done.returncode == 2 and b"error:" in done.stderr
+@pytest.mark.fast
+def test_check_refuses_empty_and_binary_input_before_loading_the_model():
+    for payload in (b"  \n", b"\xff\xfe\x00binary", b"Hi \x00\x01\x02 there"):
+        done = run_cli("check", "-", *NO_MODEL, stdin=payload)
+        assert done.returncode == 2 and done.stderr.startswith(b"error:") and b"Traceback" not in done.stderr
+
+
+@pytest.mark.fast
+def test_batch_refuses_a_malformed_file_before_loading_the_model(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": "Hi."}) + "\n" + json.dumps({"id": 2, "body": "Hi."}) + "\n")
+    done = run_cli("batch", str(source), str(tmp_path / "out.jsonl"), *NO_MODEL)
+    assert done.returncode == 2 and b"line 2" in done.stderr and b"Traceback" not in done.stderr
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_batch_handles_20_lines_with_one_model_load(tmp_path):
@@ -48,13 +62,15 @@ def test_batch_handles_20_lines_with_one_model_load(tmp_path):
     assert results[19]["error"]["code"] == "empty"
 
 
-def test_batch_score_only(tmp_path):
+@pytest.mark.fast
+def test_batch_score_only_runs_the_classifiers_without_the_model(tmp_path):
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    source.write_text(json.dumps({"id": "a", "text": "Send me the report now."}) + "\n")
-    done = run_cli("batch", str(source), str(target), "--score-only")
+    source.write_text(json.dumps({"id": "a", "text": "Send me the report now."}) + "\n" + json.dumps({"id": "b", "text": " "}))
+    done = run_cli("batch", str(source), str(target), "--score-only", *NO_MODEL)
     assert done.returncode == 0, done.stderr.decode()
-    line = json.loads(target.read_text())
-    assert line["id"] == "a" and set(line["scores"]) == {"sentiment", "politeness"}
+    first, second = [json.loads(line) for line in target.read_text().splitlines()]
+    assert first["id"] == "a" and set(first["scores"]) == {"sentiment", "politeness"}
+    assert second["error"]["code"] == "empty"
 
 
 def test_prepare_builds_the_merged_model_into_the_given_cache(tmp_path):

@@ -1,7 +1,10 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from backend.diff import changed_word_share, word_diff
+
+pytestmark = pytest.mark.fast
 
 
 def _joined(segments, side):

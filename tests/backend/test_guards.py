@@ -3,6 +3,8 @@ import pytest
 from backend.guards import clean_output, refusal, rejection_reason
 from backend.types import Fallback
 
+pytestmark = pytest.mark.fast
+
 DRAFT = "Hi Sam,\nI has attached the report for 12 May. See https://example.com/r for details.\nBest,\nDana"
 
 

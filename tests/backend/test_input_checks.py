@@ -3,6 +3,8 @@ import pytest
 from backend.input_checks import InputError, check_input, unchanged_reason
 from backend.types import Fallback
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.parametrize(
     "text, code",

@@ -1,4 +1,8 @@
+import pytest
+
 from backend.model_files import base_model_path
+
+pytestmark = pytest.mark.fast
 
 
 def test_both_embedded_base_models_are_found_offline():

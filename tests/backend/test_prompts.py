@@ -1,5 +1,9 @@
+import pytest
+
 from backend import prompts
 from backend.scoring.types import Reason, Score, Scores
+
+pytestmark = pytest.mark.fast
 
 
 def _scores(politeness_label="neutral", reasons=()):

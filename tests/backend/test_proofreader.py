@@ -83,12 +83,14 @@ def _echo_proofreader():
     return LlamaProofreader(Settings(), engine=_EchoEngine(), scorer=Scorer())
 
 
+@pytest.mark.fast
 def test_surrounding_whitespace_and_crlf_line_ends_survive():
     text = "\n  Hi Sam,\r\nI has the notes.\r\nDana\n\n"
     result = _echo_proofreader().proofread(text).corrected
     assert result == "\n  Hi Sam,\r\nI have the notes.\r\nDana\n\n"
 
 
+@pytest.mark.fast
 def test_long_email_is_proofread_in_chunks_and_keeps_blank_lines():
     paragraph = "This has a sentence about the plan. " * 50
     text = f"Hi team,\n\n{paragraph.strip()}\n\n\n{paragraph.strip()}\n\nBest,\nAna"

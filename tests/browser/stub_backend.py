@@ -8,15 +8,20 @@ Space mode, and serves a minimal "web app" page at / for the fallback's "Open th
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from backend.api.schemas import Health, QueueState
+from backend.scoring import Reason, Score, Scores
+from backend.types import ModelInfo
+from tests.fakes import make_result
+
 # Fixed corrections, applied in order. Chosen to hit the fixtures' drafts.
 CORRECTIONS = [("I has", "I have"), ("Their is", "There is"), ("recieve", "receive"), ("teh", "the"), ("\n\n\n", "\n\n")]
+STUB_MODEL = ModelInfo(engine="stub", base="stub", chat_format="none")
 
 
 def correct(text: str) -> str:
@@ -25,41 +30,29 @@ def correct(text: str) -> str:
     return text
 
 
-def word_diff(original: str, corrected: str) -> list[dict]:
-    tokenize = lambda s: re.findall(r"\s+|\w+|[^\w\s]", s)  # noqa: E731
-    a, b = tokenize(original), tokenize(corrected)
-    segments = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        segments.append({"op": op, "original": "".join(a[i1:i2]), "corrected": "".join(b[j1:j2])})
-    return segments
-
-
-def scores(text: str) -> dict:
+def scores(text: str) -> Scores:
     polite = "please" in text.lower() or "thanks" in text.lower()
-    return {
-        "sentiment": {"value": 0.3, "label": "positive", "emoji": "🙂", "reasons": []},
-        "politeness": {
-            "value": 0.8 if polite else 0.45,
-            "label": "polite" if polite else "neutral",
-            "emoji": "😊" if polite else "😐",
-            "reasons": [{"strategy": "gratitude", "effect": "polite", "present": True, "evidence": "thanks"}] if polite else [],
-        },
-    }
+    gratitude = [Reason(strategy="gratitude", effect="polite", present=True, evidence="thanks")]
+    return Scores(
+        sentiment=Score(value=0.3, label="positive", emoji="🙂"),
+        politeness=Score(
+            value=0.8 if polite else 0.45,
+            label="polite" if polite else "neutral",
+            emoji="😊" if polite else "😐",
+            reasons=gratitude if polite else [],
+        ),
+    )
 
 
 def result(text: str) -> dict:
+    """The Result JSON the real backend would send, built with its own models (backend/types.py)."""
     corrected = correct(text)
-    return {
-        "original": text,
-        "corrected": corrected,
-        "changed": corrected != text,
-        "diff": word_diff(text, corrected),
-        "scores_before": scores(text),
-        "scores_after": scores(corrected),
-        "warnings": [],
-        "model": {"engine": "stub", "base": "stub", "adapter": None, "chat_format": "none"},
-        "timings": {"score_ms": 0, "generate_ms": 0, "total_ms": 0, "prompt_tokens": 0, "generated_tokens": 0},
-    }
+    return make_result(text, corrected, scores(text), scores(corrected), STUB_MODEL).model_dump(mode="json")
+
+
+def health() -> dict:
+    return Health(status="ok", model_loaded=True, model=STUB_MODEL, versions={},
+                  queue=QueueState(waiting=0, capacity=8)).model_dump(mode="json")
 
 
 WEB_APP = """<!doctype html><meta charset=utf-8><title>Proofreader web app (stub)</title>
@@ -95,8 +88,7 @@ class StubBackend:
 
             def do_GET(self):
                 if self.path == "/v1/health":
-                    health = {"status": "ok", "model_loaded": True, "model": result("x")["model"], "versions": {}, "queue": {"waiting": 0, "capacity": 8}}
-                    self._send(200, json.dumps(health).encode())
+                    self._send(200, json.dumps(health()).encode())
                 elif self.path == "/gradio_api/info":
                     self._send(200, json.dumps({"named_endpoints": {"/proofread": {}, "/score": {}}}).encode())
                 elif self.path.startswith("/gradio_api/call/proofread/"):

@@ -12,6 +12,8 @@ from backend.prompts import tone_note
 from backend.scoring import Scorer, Scores
 from backend.scoring.linear import WEIGHTS_DIR, LinearHead
 
+pytestmark = pytest.mark.fast
+
 CHECK_SET = [json.loads(line) for line in (Path(__file__).parent / "email_check_set.jsonl").open(encoding="utf-8")]
 
 

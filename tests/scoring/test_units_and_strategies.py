@@ -1,7 +1,11 @@
 """The pure-Python parts: email segmentation and strategy extraction."""
 
+import pytest
+
 from backend.scoring import strategies
 from backend.scoring.text_units import units
+
+pytestmark = pytest.mark.fast
 
 
 def test_greeting_and_signoff_join_the_sentences():

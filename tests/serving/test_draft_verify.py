@@ -7,17 +7,20 @@ import pytest
 from backend.engines.draft_verify import PromptLookup
 
 
+@pytest.mark.fast
 def test_lookup_drafts_the_source_continuation_after_the_last_tokens():
     lookup = PromptLookup([1, 2, 3, 4, 5, 6, 7])
     assert lookup.draft([9, 2, 3], 3) == [4, 5, 6]
 
 
+@pytest.mark.fast
 def test_lookup_resyncs_on_a_shorter_ngram_after_an_edit():
     lookup = PromptLookup([10, 11, 12, 13, 14, 15])
     # The model replaced 12 by 99, then wrote 13: copying resumes after 13.
     assert lookup.draft([10, 11, 99, 13], 2) == [14, 15]
 
 
+@pytest.mark.fast
 def test_lookup_prefers_the_repeat_nearest_to_where_copying_is():
     source = [5, 1, 2, 5, 3, 4, 5, 6, 7]
     lookup = PromptLookup(source, max_ngram=1)
@@ -25,6 +28,7 @@ def test_lookup_prefers_the_repeat_nearest_to_where_copying_is():
     assert lookup.draft([5], 2) == [6, 7]
 
 
+@pytest.mark.fast
 def test_lookup_has_no_draft_for_unknown_tokens():
     assert PromptLookup([1, 2, 3]).draft([42], 4) == []
 

@@ -41,6 +41,7 @@ def test_score_through_the_space_matches_the_local_scorer(remote, proofreader):
     assert remote.score(RUDE) == proofreader.score(RUDE)
 
 
+@pytest.mark.fast
 def test_input_is_checked_locally_before_any_call():
     # No Space at this address: an InputError (not a connection error) proves nothing was sent.
     offline = SpaceProofreader(Settings(engine="space", space=f"http://127.0.0.1:{free_port()}/"))
@@ -59,17 +60,20 @@ def test_the_spaces_own_refusals_come_back_as_input_errors(space_url):
     assert caught.value.code == "too_large" and "limit is 20,000" in caught.value.message
 
 
+@pytest.mark.fast
 def test_an_unreachable_space_is_a_clear_error():
     offline = SpaceProofreader(Settings(engine="space", space=f"http://127.0.0.1:{free_port()}/"))
     with pytest.raises(SpaceError, match="Cannot reach the Space"):
         offline.score("Thanks for the update.")
 
 
+@pytest.mark.fast
 def test_space_engine_needs_a_space():
     with pytest.raises(ValueError, match="--space"):
         SpaceProofreader(Settings(engine="space"))
 
 
+@pytest.mark.fast
 def test_the_hugging_face_token_only_goes_to_hugging_face():
     from backend.engines.space_engine import _hf_token_policy
 

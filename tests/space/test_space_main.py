@@ -63,6 +63,7 @@ def test_app_script_serves_the_api_and_logs_no_email_text(app_process):
     assert "Zanzibar" not in log and "invoice" not in log
 
 
+@pytest.mark.fast
 def test_on_a_space_it_binds_all_interfaces_on_7860_with_two_threads(monkeypatch):
     from space.app import SPACE_THREADS, _parse_args, host_settings
 
@@ -76,6 +77,7 @@ def test_on_a_space_it_binds_all_interfaces_on_7860_with_two_threads(monkeypatch
     assert host_settings().n_threads == 3
 
 
+@pytest.mark.fast
 def test_locally_it_binds_loopback_unless_told_otherwise(monkeypatch):
     from space.app import _parse_args
 

@@ -7,6 +7,8 @@ from tests.training.conftest import needs_data
 from training.data import jfleg
 from training.data.instructions import sharegpt_to_turns
 
+pytestmark = pytest.mark.fast
+
 
 def test_sharegpt_schema_to_turns():
     turns = sharegpt_to_turns([{"from": "system", "value": "Be brief."}, {"from": "human", "value": "Hi"},

@@ -4,6 +4,8 @@ import pytest
 
 from training.gleu import corpus_gleu, sentence_stats
 
+pytestmark = pytest.mark.fast
+
 S = "the cat sat down".split()
 R = "the cat sits down".split()
 

@@ -4,6 +4,8 @@ import pytest
 
 from training.config import load_recipe
 
+pytestmark = pytest.mark.fast
+
 RECIPES = Path(__file__).resolve().parents[2] / "training" / "recipes"
 
 

@@ -17,6 +17,7 @@ def _results(gleu: dict[str, float], loss: dict[str, float] | None = None) -> di
     return {name: {"gleu": value, "eval_loss": (loss or {}).get(name)} for name, value in gleu.items()}
 
 
+@pytest.mark.fast
 def test_survivors_keep_the_best_third_and_at_least_one():
     scores = {"a": 40.0, "b": 45.5, "c": 41.0, "d": 39.0, "e": 45.5, "f": 30.0, "g": 44.0, "h": 20.0, "i": 43.0}
     assert survivors(_results(scores), 0.33) == ["b", "e", "g"]  # ceil(0.33 * 9) = 3
@@ -25,6 +26,7 @@ def test_survivors_keep_the_best_third_and_at_least_one():
     assert survivors(_results(scores), 1.0) == sorted(scores, key=lambda n: (-scores[n], n))
 
 
+@pytest.mark.fast
 def test_gleu_ties_are_broken_by_validation_loss_then_name():
     # An early rung where the guards rejected every output: all at the copy-the-source GLEU.
     tied = _results({"a": 31.98, "b": 31.98, "c": 31.98, "d": 31.98}, {"a": 0.9, "b": 0.7, "c": 0.8})
@@ -32,6 +34,7 @@ def test_gleu_ties_are_broken_by_validation_loss_then_name():
     assert survivors(tied, 1.0)[-1] == "d"  # no loss recorded: ranked last among the tied
 
 
+@pytest.mark.fast
 def test_data_mixes_get_their_own_data_folder_and_rungs_their_checkpoints():
     plan = Plan(recipe=RECIPE, configs={"plain": [], "no-tone": ["data.tone_pairs=0"]}, rungs=[30, 90])
     assert not any(o.startswith("data.name=") for o in recipe_overrides(plan, "plain", 30))
@@ -40,6 +43,7 @@ def test_data_mixes_get_their_own_data_folder_and_rungs_their_checkpoints():
     assert "train.max_steps=90" in recipe_overrides(plan, "plain", 90)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("plan_file", sorted(SWEEPS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_committed_plans_parse_into_valid_recipes(plan_file):
     from training.config import REPO_ROOT, load_recipe

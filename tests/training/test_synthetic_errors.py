@@ -1,6 +1,10 @@
 import random
 
+import pytest
+
 from training.data.synthetic_errors import ERROR_TYPES, inject_errors, inject_one
+
+pytestmark = pytest.mark.fast
 
 EMAIL = ("Hi Sam,\nI have attached the report you asked for yesterday. The numbers for the third quarter are "
          "in the second tab, and the meeting is on Thursday at 3 pm in room 4102.\nLet me know if there are any issues.\nBest,\nDana")

@@ -1,4 +1,8 @@
+import pytest
+
 from training.textnorm import detokenize, tokenize
+
+pytestmark = pytest.mark.fast
 
 
 def test_detokenize_jfleg_style():

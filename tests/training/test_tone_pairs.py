@@ -1,7 +1,11 @@
 import random
 
+import pytest
+
 from tests.training.conftest import needs_data
 from training.data.tone_pairs import blunt, blunt_edits, make_pair, restore
+
+pytestmark = pytest.mark.fast
 
 POLITE = ("Hi Sam,\nCould you please send me the signed contract by Friday?\nI think the numbers in section 2 are fine."
           "\nThank you for your help.\nThanks,\nDana")
