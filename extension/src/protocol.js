@@ -13,8 +13,21 @@ const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v)
 const isBoolean = (v) => typeof v === "boolean";
 const isOptionalObject = (v) => v === undefined || isObject(v);
 
+/**
+ * How a request failed; it decides what the panel says and the options page shows.
+ *   not_running   nothing answered at the address (refused, DNS, blocked): is the backend running?
+ *   stopped       the connection was lost after the request was sent: the backend stopped (or crashed)
+ *                 while proofreading
+ *   server_failed the backend answered with a server error (5xx, or an internal/upstream error event)
+ *   bad_answer    the answer is not what docs/API.md describes
+ *   refused       the backend refused this draft or request (4xx: empty, too large, HTML, API key)
+ *   extension     the extension itself (reloaded under the page, its background worker gone)
+ *   cancelled     the user closed the panel, or a health check timed out
+ */
+export const ERROR_KINDS = ["not_running", "stopped", "server_failed", "bad_answer", "refused", "extension", "cancelled"];
+
 const isErrorInfo = (v) =>
-  isObject(v) && isNonEmptyString(v.code) && isString(v.message) && isBoolean(v.unreachable);
+  isObject(v) && isNonEmptyString(v.code) && isString(v.message) && ERROR_KINDS.includes(v.kind);
 
 const isDiffSegment = (s) =>
   isObject(s) &&
@@ -96,9 +109,10 @@ export const msg = {
   shortcutProofread: () => make("shortcut/proofread"),
 };
 
-/** An error as the UI shows it. `unreachable` means the backend could not be contacted at all. */
-export function errorInfo(code, message, unreachable = false) {
-  return { code: String(code), message: String(message), unreachable: Boolean(unreachable) };
+/** An error as the UI shows it: a code (the backend's, or the extension's own), words, and a kind (ERROR_KINDS). */
+export function errorInfo(code, message, kind = "refused") {
+  if (!ERROR_KINDS.includes(kind)) throw new TypeError(`unknown error kind ${kind}`);
+  return { code: String(code), message: String(message), kind };
 }
 
 let counter = 0;

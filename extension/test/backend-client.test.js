@@ -39,40 +39,86 @@ test("non-streaming mode uses /v1/proofread", async () => {
   assert.equal(calls[0].url, "http://127.0.0.1:8000/v1/proofread");
 });
 
-test("an error event in the stream becomes a BackendError with the backend's code", async () => {
-  const { fetchImpl } = recorder(() => sse([["token", { text: "a" }], ["error", { error: { code: "internal", message: "boom" } }]]));
-  await assert.rejects(proofreadLocal(normalizeSettings({}), "x", { fetchImpl }), (e) => e.code === "internal" && e.unreachable);
+const failure = (settings, fetchImpl) =>
+  proofreadLocal(normalizeSettings(settings), "x", { fetchImpl }).then(
+    () => assert.fail("expected a failure"),
+    (e) => toErrorInfo(e, "http://127.0.0.1:8000"),
+  );
+
+/** A 200 event stream that sends `first`, then loses its connection (the server process died). */
+const cutStream = (first) =>
+  new Response(
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(first));
+      },
+      pull(controller) {
+        controller.error(new TypeError("network error"));
+      },
+    }),
+    { headers: { "Content-Type": "text/event-stream" } },
+  );
+
+test("an error event in the stream keeps the backend's code; a server failure is not a refusal", async () => {
+  const internal = recorder(() => sse([["token", { text: "a" }], ["error", { error: { code: "internal", message: "boom" } }]]));
+  assert.deepEqual(await failure({}, internal.fetchImpl), { code: "internal", message: "boom", kind: "server_failed" });
+  const upstream = recorder(() => sse([["error", { error: { code: "upstream_unavailable", message: "No Space." } }]]));
+  assert.equal((await failure({}, upstream.fetchImpl)).kind, "server_failed");
+  const refused = recorder(() => sse([["error", { error: { code: "too_large", message: "Too long." } }]]));
+  assert.deepEqual(await failure({}, refused.fetchImpl), { code: "too_large", message: "Too long.", kind: "refused" });
 });
 
-test("HTTP errors keep the backend's code and message", async () => {
-  const { fetchImpl } = recorder(() => json({ error: { code: "too_large", message: "Too long." } }, 413));
-  const err = await proofreadLocal(normalizeSettings({}), "x", { fetchImpl }).catch((e) => e);
-  assert.deepEqual(toErrorInfo(err, "u"), { code: "too_large", message: "Too long.", unreachable: false });
-  const { fetchImpl: busy } = recorder(() => new Response("", { status: 503 }));
-  const err2 = await proofreadLocal(normalizeSettings({}), "x", { fetchImpl: busy }).catch((e) => e);
-  assert.equal(err2.code, "busy");
+test("HTTP errors keep the backend's code and message: 4xx refused, 5xx server failed", async () => {
+  const tooLarge = recorder(() => json({ error: { code: "too_large", message: "Too long." } }, 413));
+  assert.deepEqual(await failure({}, tooLarge.fetchImpl), { code: "too_large", message: "Too long.", kind: "refused" });
+  for (const stream of [true, false]) {
+    const broken = recorder(() => json({ error: { code: "internal", message: "Proofreading failed; your draft is unchanged." } }, 500));
+    assert.deepEqual(await failure({ stream }, broken.fetchImpl), {
+      code: "internal", message: "Proofreading failed; your draft is unchanged.", kind: "server_failed",
+    });
+  }
+  const proxy = recorder(() => new Response("<html>Bad gateway</html>", { status: 502 }));
+  assert.deepEqual(await failure({}, proxy.fetchImpl), { code: "http_502", message: "The proofreader answered 502.", kind: "server_failed" });
+  const busy = recorder(() => new Response("", { status: 503 }));
+  assert.equal((await failure({}, busy.fetchImpl)).code, "busy");
 });
 
-test("a refused connection is reported as unreachable, an abort as cancelled", async () => {
-  const err = await proofreadLocal(normalizeSettings({}), "x", {
-    fetchImpl: async () => {
-      throw new TypeError("Failed to fetch");
-    },
-  }).catch((e) => e);
-  assert.deepEqual(toErrorInfo(err, "http://127.0.0.1:8000"), {
-    code: "unreachable",
-    message: "Could not reach the proofreader at http://127.0.0.1:8000.",
-    unreachable: true,
-  });
+test("nothing listening is 'not running'; an abort is cancelled", async () => {
+  const refused = async () => {
+    throw new TypeError("Failed to fetch");
+  };
+  for (const stream of [true, false]) {
+    assert.deepEqual(await failure({ stream }, refused), {
+      code: "unreachable", message: "Could not reach the proofreader at http://127.0.0.1:8000.", kind: "not_running",
+    });
+  }
   const abort = new DOMException("aborted", "AbortError");
-  assert.equal(toErrorInfo(abort, "u").code, "cancelled");
+  assert.equal(toErrorInfo(abort, "u").kind, "cancelled");
 });
 
-test("a stream that ends without a result, or a result of the wrong shape, is an error", async () => {
-  const { fetchImpl } = recorder(() => sse([["token", { text: "a" }]]));
-  await assert.rejects(proofreadLocal(normalizeSettings({}), "x", { fetchImpl }), (e) => e.code === "incomplete");
-  const { fetchImpl: bad } = recorder(() => sse([["result", { corrected: "x" }]]));
-  await assert.rejects(proofreadLocal(normalizeSettings({}), "x", { fetchImpl: bad }), (e) => e.code === "bad_response");
+test("a connection lost after the request was sent is 'stopped', not 'not running'", async () => {
+  const cut = recorder(() => cutStream(`event: token\ndata: ${JSON.stringify({ text: "Hi " })}\n\n`));
+  const tokens = [];
+  const err = await proofreadLocal(normalizeSettings({}), "x", { fetchImpl: cut.fetchImpl, onToken: (t) => tokens.push(t) }).catch((e) => e);
+  assert.deepEqual(tokens, ["Hi "]);
+  assert.deepEqual(toErrorInfo(err, "u"), {
+    code: "connection_lost", message: "The proofreader stopped while proofreading this draft.", kind: "stopped",
+  });
+  const ended = recorder(() => sse([["token", { text: "a" }]])); // closed cleanly, but before the result
+  assert.equal((await failure({}, ended.fetchImpl)).kind, "stopped");
+  const cutJson = recorder(() => cutStream('{"original": "x", "corr'));
+  assert.equal((await failure({ stream: false }, cutJson.fetchImpl)).kind, "stopped");
+});
+
+test("an answer that is not the documented shape is a bad answer", async () => {
+  const wrongShape = recorder(() => sse([["result", { corrected: "x" }]]));
+  assert.deepEqual(await failure({}, wrongShape.fetchImpl), {
+    code: "bad_response", message: "The proofreader sent an answer this extension does not understand.", kind: "bad_answer",
+  });
+  const notJson = recorder(() => new Response("<html>hello</html>", { status: 200 }));
+  assert.equal((await failure({ stream: false }, notJson.fetchImpl)).kind, "bad_answer");
+  const badEvent = recorder(() => new Response("event: token\ndata: {oops\n\n", { headers: { "Content-Type": "text/event-stream" } }));
+  assert.equal((await failure({}, badEvent.fetchImpl)).kind, "bad_answer");
 });
 
 test("health is read from /v1/health", async () => {
@@ -94,9 +140,15 @@ test("Space mode: POST call/proofread, then the SSE result of that event id", as
   assert.deepEqual(spaceArgs(normalizeSettings({ maxTokens: 10 }), "t"), ["t", 0, 1, 10]);
 });
 
-test("Space mode: an error event fails plainly", async () => {
-  const { fetchImpl } = recorder((url) => (url.endsWith("/call/proofread") ? json({ event_id: "e" }) : new Response("event: error\ndata: null\n\n")));
-  await assert.rejects(proofreadSpace(normalizeSettings({ mode: "space" }), "Hi", { fetchImpl }), (e) => e.code === "space_error");
+test("Space mode: an error event is a server failure, or the refusal its title names", async () => {
+  const space = (errorData) =>
+    recorder((url) => (url.endsWith("/call/proofread") ? json({ event_id: "e" }) : new Response(`event: error\ndata: ${errorData}\n\n`)));
+  const settings = normalizeSettings({ mode: "space" });
+  const failed = await proofreadSpace(settings, "Hi", { fetchImpl: space("null").fetchImpl }).catch((e) => toErrorInfo(e, "u"));
+  assert.deepEqual([failed.code, failed.kind], ["space_error", "server_failed"]);
+  const refusal = JSON.stringify({ error: "The draft is empty: there is nothing to proofread.", title: "Cannot proofread this draft (empty)" });
+  const refused = await proofreadSpace(settings, "Hi", { fetchImpl: space(refusal).fetchImpl }).catch((e) => toErrorInfo(e, "u"));
+  assert.deepEqual(refused, { code: "empty", message: "The draft is empty: there is nothing to proofread.", kind: "refused" });
 });
 
 test("Space health checks that the /proofread endpoint exists", async () => {

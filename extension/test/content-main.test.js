@@ -74,7 +74,7 @@ test("backend down: plain message, Open the web app sends the draft to the fallb
   const before = editors(doc)[0].innerHTML;
   buttons(doc)[0].click();
   const port = runtime.ports[0];
-  port.reply(msg.proofreadError(port.posted[0].requestId, errorInfo("unreachable", "Could not reach the proofreader at http://127.0.0.1:8000.", true)));
+  port.reply(msg.proofreadError(port.posted[0].requestId, errorInfo("unreachable", "Could not reach the proofreader at http://127.0.0.1:8000.", "not_running")));
   const root = panelRoot(doc);
   assert.equal(root.querySelector(".panel").dataset.state, "error");
   assert.match(root.querySelector(".error-message").textContent, /Could not reach the proofreader .* Your draft is unchanged\./);

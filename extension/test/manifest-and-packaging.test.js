@@ -69,8 +69,10 @@ test("the options page describes health plainly", () => {
     s,
   );
   assert.deepEqual(ok, { ok: true, text: "OK – http://127.0.0.1:8000: gemma.gguf + lora.gguf (llama.cpp), queue 0/8" });
-  const down = describeHealth({ type: "health/value", ok: false, error: { code: "unreachable", message: "Could not reach the proofreader at x.", unreachable: true } }, s);
+  const down = describeHealth({ type: "health/value", ok: false, error: { code: "unreachable", message: "Could not reach the proofreader at x.", kind: "not_running" } }, s);
   assert.equal(down.ok, false);
   assert.match(down.text, /^Not reachable: Could not reach/);
+  const failing = describeHealth({ type: "health/value", ok: false, error: { code: "internal", message: "It broke.", kind: "server_failed" } }, s);
+  assert.deepEqual(failing, { ok: false, text: "Not working: It broke." });
   assert.equal(describeHealth(undefined, s).ok, false);
 });

@@ -1,7 +1,7 @@
 // Client for our backend's HTTP API (docs/API.md): /v1/proofread, /v1/proofread/stream, /v1/health.
 import { isResult } from "../protocol.js";
 import { generationOptions } from "../settings.js";
-import { BackendError, httpError } from "./errors.js";
+import { BackendError, badAnswer, connect, httpError, kindOfCode, readAnswer, stopped } from "./errors.js";
 import { readSse } from "./sse.js";
 
 function headers(settings) {
@@ -11,7 +11,7 @@ function headers(settings) {
 }
 
 function checkedResult(data) {
-  if (!isResult(data)) throw new BackendError("bad_response", "The proofreader sent an answer this extension does not understand.", true);
+  if (!isResult(data)) throw badAnswer("The proofreader sent an answer this extension does not understand.");
   return data;
 }
 
@@ -20,41 +20,46 @@ function checkedResult(data) {
  * @returns {Promise<object>} the backend's Result
  */
 export async function proofreadLocal(settings, text, { onToken = () => {}, signal, fetchImpl = fetch } = {}) {
-  const body = JSON.stringify({ text, options: generationOptions(settings) });
+  const base = settings.backendUrl;
+  const init = { method: "POST", headers: headers(settings), body: JSON.stringify({ text, options: generationOptions(settings) }), signal };
   if (!settings.stream) {
-    const res = await fetchImpl(`${settings.backendUrl}/v1/proofread`, { method: "POST", headers: headers(settings), body, signal });
+    const res = await connect(fetchImpl, `${base}/v1/proofread`, init, base);
     if (!res.ok) throw await httpError(res);
-    return checkedResult(await res.json());
+    return checkedResult(await readAnswer(() => res.json()));
   }
-  const res = await fetchImpl(`${settings.backendUrl}/v1/proofread/stream`, { method: "POST", headers: headers(settings), body, signal });
+  const res = await connect(fetchImpl, `${base}/v1/proofread/stream`, init, base);
   if (!res.ok) throw await httpError(res);
   let result = null;
   let failure = null;
-  await readSse(res, ({ event, data }) => {
-    let payload;
-    try {
-      payload = JSON.parse(data);
-    } catch {
-      failure = new BackendError("bad_response", "The proofreader sent a malformed stream.", true);
-      return false;
-    }
-    if (event === "token") onToken(String(payload?.text ?? ""));
-    else if (event === "result") {
-      result = payload;
-      return false;
-    } else if (event === "error") {
-      failure = new BackendError(payload?.error?.code || "internal", payload?.error?.message || "Proofreading failed.", true);
-      return false;
-    }
-    return true;
-  });
+  await readAnswer(() =>
+    readSse(res, ({ event, data }) => {
+      let payload;
+      try {
+        payload = JSON.parse(data);
+      } catch {
+        failure = badAnswer("The proofreader sent a malformed stream.");
+        return false;
+      }
+      if (event === "token") onToken(String(payload?.text ?? ""));
+      else if (event === "result") {
+        result = payload;
+        return false;
+      } else if (event === "error") {
+        const code = String(payload?.error?.code || "internal");
+        failure = new BackendError(code, String(payload?.error?.message || "Proofreading failed."), kindOfCode(code));
+        return false;
+      }
+      return true;
+    }),
+  );
   if (failure) throw failure;
-  if (!result) throw new BackendError("incomplete", "The proofreader stopped before sending a result.", true);
+  if (!result) throw stopped(); // the stream ended without its result: the server went away mid-request
   return checkedResult(result);
 }
 
 export async function healthLocal(settings, { signal, fetchImpl = fetch } = {}) {
-  const res = await fetchImpl(`${settings.backendUrl}/v1/health`, { headers: headers(settings), signal });
+  const base = settings.backendUrl;
+  const res = await connect(fetchImpl, `${base}/v1/health`, { headers: headers(settings), signal }, base);
   if (!res.ok) throw await httpError(res);
-  return res.json();
+  return readAnswer(() => res.json());
 }

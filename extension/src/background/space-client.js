@@ -2,7 +2,7 @@
 // SSE GET that ends with `event: complete` and `data: [<Result>]`.
 import { isResult } from "../protocol.js";
 import { generationOptions } from "../settings.js";
-import { BackendError, httpError } from "./errors.js";
+import { BackendError, badAnswer, connect, httpError, readAnswer, stopped } from "./errors.js";
 import { readSse } from "./sse.js";
 
 export function spaceArgs(settings, text) {
@@ -11,46 +11,66 @@ export function spaceArgs(settings, text) {
   return [text, o.temperature, o.top_p, o.max_tokens ?? 0];
 }
 
+// The Space puts the refusal's code in the error title: "Cannot proofread this draft (empty)".
+const REFUSAL_TITLE = /\((\w+)\)\s*$/;
+
+/** The Space's `event: error`: a refusal of the draft (its title names the code) or a failure. */
+function spaceError(data) {
+  let payload = null;
+  try {
+    payload = JSON.parse(data);
+  } catch {
+    // Gradio sends `null` or nothing for an unexpected failure
+  }
+  const refusal = REFUSAL_TITLE.exec(String(payload?.title ?? ""));
+  if (refusal && payload?.error) return new BackendError(refusal[1], String(payload.error), "refused");
+  return new BackendError("space_error", "The Space failed to proofread this draft.", "server_failed");
+}
+
 export async function proofreadSpace(settings, text, { signal, fetchImpl = fetch } = {}) {
   const base = settings.spaceUrl;
-  const start = await fetchImpl(`${base}/gradio_api/call/proofread`, {
+  const start = await connect(fetchImpl, `${base}/gradio_api/call/proofread`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ data: spaceArgs(settings, text) }),
     signal,
-  });
+  }, base);
   if (!start.ok) throw await httpError(start);
-  const { event_id: eventId } = await start.json();
-  if (!eventId) throw new BackendError("bad_response", "The Space did not start the job.", true);
-  const res = await fetchImpl(`${base}/gradio_api/call/proofread/${encodeURIComponent(eventId)}`, { signal });
+  const { event_id: eventId } = await readAnswer(() => start.json());
+  if (!eventId) throw badAnswer("The Space did not start the job.");
+  const res = await connect(fetchImpl, `${base}/gradio_api/call/proofread/${encodeURIComponent(eventId)}`, { signal }, base);
   if (!res.ok) throw await httpError(res);
   let result = null;
   let failure = null;
-  await readSse(res, ({ event, data }) => {
-    if (event === "complete") {
-      try {
-        const parsed = JSON.parse(data);
-        result = Array.isArray(parsed) ? parsed[0] : parsed;
-      } catch {
-        failure = new BackendError("bad_response", "The Space sent a malformed result.", true);
+  await readAnswer(() =>
+    readSse(res, ({ event, data }) => {
+      if (event === "complete") {
+        try {
+          const parsed = JSON.parse(data);
+          result = Array.isArray(parsed) ? parsed[0] : parsed;
+        } catch {
+          failure = badAnswer("The Space sent a malformed result.");
+        }
+        return false;
       }
-      return false;
-    }
-    if (event === "error") {
-      failure = new BackendError("space_error", "The Space failed to proofread this draft.", true);
-      return false;
-    }
-    return true;
-  });
+      if (event === "error") {
+        failure = spaceError(data);
+        return false;
+      }
+      return true;
+    }),
+  );
   if (failure) throw failure;
-  if (!isResult(result)) throw new BackendError("bad_response", "The Space sent an answer this extension does not understand.", true);
+  if (result === null) throw stopped();
+  if (!isResult(result)) throw badAnswer("The Space sent an answer this extension does not understand.");
   return result;
 }
 
 export async function healthSpace(settings, { signal, fetchImpl = fetch } = {}) {
-  const res = await fetchImpl(`${settings.spaceUrl}/gradio_api/info`, { signal });
+  const base = settings.spaceUrl;
+  const res = await connect(fetchImpl, `${base}/gradio_api/info`, { signal }, base);
   if (!res.ok) throw await httpError(res);
-  const info = await res.json();
+  const info = await readAnswer(() => res.json());
   const hasProofread = Boolean(info?.named_endpoints?.["/proofread"]);
   return { status: hasProofread ? "ok" : "no /proofread endpoint", space: settings.spaceUrl };
 }

@@ -73,7 +73,7 @@ async function checkHealth(settingsOverride) {
     if (info.code === "cancelled") {
       info.code = "timeout";
       info.message = `No answer from ${target} within 5 s.`;
-      info.unreachable = true;
+      info.kind = "not_running";
     }
     return msg.healthValue(false, undefined, info);
   } finally {

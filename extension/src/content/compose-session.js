@@ -118,7 +118,7 @@ export function createComposeSession({ doc, adapter, compose, runtime }) {
       // The extension was reloaded or updated under this page.
       port = null;
       button.setBusy(false);
-      showError(errorInfo("extension_reloaded", "The extension was updated. Reload this page to proofread."), draft);
+      showError(errorInfo("extension_reloaded", "The extension was updated. Reload this page to proofread.", "extension"), draft);
       return;
     }
     port.onMessage.addListener((m) => {
@@ -140,7 +140,7 @@ export function createComposeSession({ doc, adapter, compose, runtime }) {
       if (requestId !== id) return;
       port = null;
       stopRequest(false);
-      showError(errorInfo("disconnected", "The extension's background worker stopped.", true), draft);
+      showError(errorInfo("disconnected", "The extension's background worker stopped.", "extension"), draft);
     });
     port.postMessage(msg.proofreadStart(id, draft, adapter.id));
     keepalive = doc.defaultView.setInterval(() => {

@@ -3,11 +3,27 @@
 
 import { actionButton } from "./dom.js";
 
+const UNCHANGED = "Your draft is unchanged.";
+
+// Backend messages often say it already ("...; your draft is unchanged."): say it once.
+const ending = (text) => (/draft is unchanged\.?$/i.test(text.trim()) ? text : `${text} ${UNCHANGED}`);
+
+/** What the panel says, by the error's kind (protocol.js ERROR_KINDS). */
 export function fallbackMessage(error) {
   if (error.code === "empty") return "There is no text of yours to proofread yet.";
-  if (error.code === "busy") return "The proofreader is busy. Try again in a moment. Your draft is unchanged.";
-  if (error.unreachable) return `${error.message} Is it running? Your draft is unchanged.`;
-  return `The proofreader could not check this draft: ${error.message} Your draft is unchanged.`;
+  if (error.code === "busy") return `The proofreader is busy. Try again in a moment. ${UNCHANGED}`;
+  switch (error.kind) {
+    case "not_running":
+      return `${error.message} Is it running? ${UNCHANGED}`;
+    case "stopped":
+    case "extension":
+    case "bad_answer":
+      return ending(error.message);
+    case "server_failed":
+      return ending(`The proofreader failed (${error.code}): ${error.message}`);
+    default:
+      return ending(`The proofreader could not check this draft: ${error.message}`);
+  }
 }
 
 /**
