@@ -163,3 +163,28 @@ test("Apply refuses when the draft was edited after proofreading", async () => {
   assert.match(panelRoot(doc).querySelector(".notice").textContent, /draft changed after it was proofread/);
   assert.equal(editors(doc)[0].innerHTML, before);
 });
+
+test("the background worker going away mid-request is told plainly, and Proofread works again", async () => {
+  const { doc, runtime } = await gmailPage();
+  const before = editors(doc)[0].innerHTML;
+  buttons(doc)[0].click();
+  runtime.ports[0].drop();
+  assert.equal(panelRoot(doc).querySelector(".error-message").textContent, "The extension's background worker stopped. Your draft is unchanged.");
+  assert.equal(editors(doc)[0].innerHTML, before);
+  buttons(doc)[0].click();
+  assert.equal(runtime.ports.length, 2, "a new request starts");
+  assert.equal(runtime.ports[1].posted[0].type, "proofread/start");
+});
+
+test("an extension reloaded under the page asks for a reload, and a later click tries again", async () => {
+  const { doc, runtime } = await gmailPage();
+  const connect = runtime.connect;
+  runtime.connect = () => {
+    throw new Error("Extension context invalidated.");
+  };
+  buttons(doc)[0].click();
+  assert.match(panelRoot(doc).querySelector(".error-message").textContent, /Reload this page to proofread\. Your draft is unchanged\./);
+  runtime.connect = connect;
+  buttons(doc)[0].click();
+  assert.equal(runtime.ports.length, 1, "the second click connects");
+});

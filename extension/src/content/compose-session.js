@@ -1,18 +1,32 @@
-// One compose window's Proofread flow: read the user's own text, ask the background worker over a
-// port, show the panel, and apply the accepted changes. The draft is only changed by Apply.
-import { PORT_NAME, errorInfo, msg, newRequestId, validateMessage } from "../protocol.js";
+// One compose window's Proofread flow: read the user's own text, ask the background worker
+// (proofread-request.js), show the panel, and apply the accepted changes. The draft is only changed by Apply.
+import { errorInfo, msg } from "../protocol.js";
 import { splitOwnText } from "./adapters/editable-text.js";
 import { createButton, placeButton } from "./button.js";
+import { copyText } from "./dom.js";
 import { createPanel } from "./panel.js";
+import { startProofread } from "./proofread-request.js";
 
 const normalize = (text) => text.replace(/\u00a0/g, " ").replace(/\r\n?/g, "\n");
 
+/**
+ * Puts `text` into the compose if the draft is still the one that was `sent` for proofreading.
+ * @returns {string | null} why nothing (or not exactly that) was applied, or null when it was
+ */
+function applyCorrection(adapter, editor, sent, text) {
+  if (normalize(adapter.getOwnText(editor)) !== normalize(sent)) {
+    return "The draft changed after it was proofread, so nothing was applied. Proofread again.";
+  }
+  const done = adapter.replaceOwnText(editor, text);
+  if (!done || normalize(adapter.getOwnText(editor)) !== splitOwnText(normalize(text)).join("\n")) {
+    return "The page did not take the change exactly as shown. Press Ctrl+Z to undo it if needed.";
+  }
+  return null;
+}
+
 export function createComposeSession({ doc, adapter, compose, runtime }) {
-  let port = null;
-  let requestId = null;
+  let request = null; // the running proofread, if any
   let panel = null;
-  let keepalive = null;
-  const KEEPALIVE_MS = 15000;
   const button = createButton(doc, () => proofread());
 
   const ensureButton = () => {
@@ -29,20 +43,8 @@ export function createComposeSession({ doc, adapter, compose, runtime }) {
   };
 
   const stopRequest = (sendCancel) => {
-    doc.defaultView.clearInterval(keepalive);
-    keepalive = null;
-    if (port) {
-      if (sendCancel && requestId) {
-        try {
-          port.postMessage(msg.proofreadCancel(requestId));
-        } catch {
-          // port already gone
-        }
-      }
-      port.disconnect();
-    }
-    port = null;
-    requestId = null;
+    request?.stop(sendCancel);
+    request = null;
     button.setBusy(false);
   };
 
@@ -51,39 +53,13 @@ export function createComposeSession({ doc, adapter, compose, runtime }) {
     panel?.remove();
   };
 
-  const copy = async (text) => {
-    try {
-      await doc.defaultView.navigator.clipboard.writeText(text);
-      return true;
-    } catch {
-      // Clipboard API refused (no focus, or no permission): fall back to a hidden textarea in the panel.
-      const area = doc.createElement("textarea");
-      area.value = text;
-      area.style.cssText = "position:fixed;left:-9999px;top:0;";
-      (panel?.shadow ?? doc.body).append(area);
-      area.select();
-      let ok = false;
-      try {
-        ok = doc.execCommand("copy");
-      } catch {
-        // no editing commands here (not a real browser)
-      }
-      area.remove();
-      return ok;
-    }
-  };
+  const copy = (text) => copyText(doc, text, panel?.shadow ?? doc.body);
 
   // `sent` is the draft as it was sent (not the backend's echo of it, which may be normalised).
   const apply = (sent, text) => {
-    const current = normalize(adapter.getOwnText(compose.editor));
-    if (current !== normalize(sent)) {
-      getPanel().showNotice("The draft changed after it was proofread, so nothing was applied. Proofread again.");
-      return false;
-    }
-    const done = adapter.replaceOwnText(compose.editor, text);
-    const after = normalize(adapter.getOwnText(compose.editor));
-    if (!done || after !== splitOwnText(normalize(text)).join("\n")) {
-      getPanel().showNotice("The page did not take the change exactly as shown. Press Ctrl+Z to undo it if needed.");
+    const notice = applyCorrection(adapter, compose.editor, sent, text);
+    if (notice) {
+      getPanel().showNotice(notice);
       return false;
     }
     close();
@@ -102,54 +78,33 @@ export function createComposeSession({ doc, adapter, compose, runtime }) {
   };
 
   function proofread() {
-    if (port) return; // already running for this compose
+    if (request) return; // already running for this compose
     const draft = adapter.getOwnText(compose.editor);
     if (!draft.trim()) {
       showError(errorInfo("empty", "Nothing to proofread."), draft);
       return;
     }
-    requestId = newRequestId();
-    const id = requestId;
     button.setBusy(true);
     getPanel().showLoading({ onCancel: () => close() });
-    try {
-      port = runtime.connect({ name: PORT_NAME });
-    } catch {
-      // The extension was reloaded or updated under this page.
-      port = null;
-      button.setBusy(false);
-      showError(errorInfo("extension_reloaded", "The extension was updated. Reload this page to proofread.", "extension"), draft);
-      return;
-    }
-    port.onMessage.addListener((m) => {
-      if (!validateMessage(m).ok || m.requestId !== id) return;
-      if (m.type === "proofread/token") panel.appendToken(m.text);
-      else if (m.type === "proofread/result") {
+    request = startProofread({
+      win: doc.defaultView,
+      runtime,
+      draft,
+      site: adapter.id,
+      onToken: (text) => panel.appendToken(text),
+      onResult: (result) => {
         stopRequest(false);
-        panel.showResult(m.result, {
+        panel.showResult(result, {
           onApply: (text) => apply(draft, text),
           onCopy: (text) => copy(text),
           onDismiss: () => close(),
         });
-      } else if (m.type === "proofread/error") {
+      },
+      onError: (error) => {
         stopRequest(false);
-        showError(m.error, draft);
-      }
+        showError(error, draft);
+      },
     });
-    port.onDisconnect.addListener(() => {
-      if (requestId !== id) return;
-      port = null;
-      stopRequest(false);
-      showError(errorInfo("disconnected", "The extension's background worker stopped.", "extension"), draft);
-    });
-    port.postMessage(msg.proofreadStart(id, draft, adapter.id));
-    keepalive = doc.defaultView.setInterval(() => {
-      try {
-        port?.postMessage(msg.proofreadKeepalive(id));
-      } catch {
-        // disconnected: onDisconnect reports it
-      }
-    }, KEEPALIVE_MS);
   }
 
   ensureButton();

@@ -39,7 +39,8 @@ ins { background: #e6f4ea; color: #0d652d; text-decoration: none; }
 
 let panelCount = 0;
 
-export function createPanel(doc, { anchor, title = "Proofread" }) {
+/** The host element, its shadow root, and the panel's header (title, ×) and body. */
+function panelShell(doc, title) {
   panelCount += 1;
   const host = doc.createElement("div");
   host.className = "ep-panel-host";
@@ -66,53 +67,106 @@ export function createPanel(doc, { anchor, title = "Proofread" }) {
   const body = doc.createElement("div");
   body.className = "body";
   panel.append(header, body);
+  return { host, shadow, panel, body, close };
+}
 
+const PANEL_WIDTH = 390;
+
+/**
+ * Where the panel goes, in viewport pixels: above the compose when it fits (Gmail docks composes at the
+ * bottom, side by side, so a panel above covers none of them), else to its left, else to its right
+ * (Outlook's compose fills the top left of the reading pane), else over its right edge. Always inside
+ * the viewport.
+ */
+export function panelPosition(rect, height, viewport) {
+  const width = PANEL_WIDTH;
+  const clampLeft = (x) => Math.max(8, Math.min(x, viewport.width - width - 8));
+  const clampTop = (y) => Math.max(8, Math.min(y, viewport.height - height - 8));
+  if (rect.top - 8 >= height) return { left: clampLeft(rect.right - width), top: rect.top - height - 8 };
+  const top = clampTop(rect.top);
+  if (rect.left >= width + 8) return { left: rect.left - width, top };
+  if (rect.right + 8 + width <= viewport.width) return { left: rect.right + 8, top };
+  return { left: clampLeft(Math.min(rect.right, viewport.width) - width - 8), top };
+}
+
+/** The result view: scores, the change count, the diff with a reject button per change, warnings, actions. */
+function renderResult(doc, result, { onApply, onCopy, onDismiss }) {
+  const button = (name, label, handler) => actionButton(doc, name, label, handler);
+  const parts = [renderScores(doc, result.scores_before, result.scores_after)];
+  const rejected = new Set();
+  const summary = doc.createElement("p");
+  summary.className = "status";
+  const n = changeCount(result.diff);
+  summary.textContent = n === 0 ? "No changes suggested." : `${n} change${n === 1 ? "" : "s"}. Reject any with ×, then Apply.`;
+  const diff = doc.createElement("div");
+  diff.className = "diff";
+  const redraw = () => diff.replaceChildren(renderDiff(doc, result.diff, rejected, toggle));
+  const toggle = (i) => {
+    if (rejected.has(i)) rejected.delete(i);
+    else rejected.add(i);
+    redraw();
+  };
+  redraw();
+  parts.push(summary, diff);
+  if (result.warnings?.length) {
+    const w = doc.createElement("ul");
+    w.className = "warnings";
+    for (const text of result.warnings) {
+      const li = doc.createElement("li");
+      li.textContent = text;
+      w.append(li);
+    }
+    parts.push(w);
+  }
+  const notice = doc.createElement("p");
+  notice.className = "notice";
+  notice.hidden = true;
+  const actions = doc.createElement("div");
+  actions.className = "actions";
+  const apply = button("apply primary", "Apply", () => onApply(textWithRejections(result.diff, rejected)));
+  apply.disabled = n === 0;
+  actions.append(
+    apply,
+    button("copy", "Copy", () => onCopy(textWithRejections(result.diff, rejected))),
+    button("dismiss", "Dismiss", onDismiss),
+  );
+  parts.push(actions, notice);
+  return parts;
+}
+
+export function createPanel(doc, { anchor, title = "Proofread" }) {
+  const { host, shadow, panel, body, close } = panelShell(doc, title);
   let onClose = () => {};
   close.addEventListener("click", () => onClose());
   panel.addEventListener("keydown", (e) => {
     if (e.key === "Escape") onClose();
   });
 
-  // Above the compose when it fits (Gmail docks composes at the bottom, side by side, so a panel above
-  // covers none of them), else to its left, else to its right (Outlook's compose fills the top left of
-  // the reading pane), else over its right edge. Always inside the viewport.
   const place = () => {
     const win = doc.defaultView;
-    const rect = anchor().getBoundingClientRect();
-    const width = 390;
     const height = host.getBoundingClientRect().height || 320;
-    const clampLeft = (x) => Math.max(8, Math.min(x, win.innerWidth - width - 8));
-    const clampTop = (y) => Math.max(8, Math.min(y, win.innerHeight - height - 8));
-    let left;
-    let top = clampTop(rect.top);
-    if (rect.top - 8 >= height) {
-      left = clampLeft(rect.right - width);
-      top = rect.top - height - 8;
-    } else if (rect.left >= width + 8) left = rect.left - width;
-    else if (rect.right + 8 + width <= win.innerWidth) left = rect.right + 8;
-    else left = clampLeft(Math.min(rect.right, win.innerWidth) - width - 8);
+    const { left, top } = panelPosition(anchor().getBoundingClientRect(), height, { width: win.innerWidth, height: win.innerHeight });
     host.style.left = `${left}px`;
     host.style.top = `${top}px`;
   };
 
-  const button = (name, label, handler) => actionButton(doc, name, label, handler);
+  const show = (state, children) => {
+    body.replaceChildren(...children);
+    panel.dataset.state = state;
+    if (!host.isConnected) doc.body.append(host);
+    place();
+  };
 
-  const api = {
+  return {
     host,
     shadow,
     set onClose(fn) {
       onClose = fn;
     },
-    open() {
-      if (!host.isConnected) doc.body.append(host);
-      place();
-    },
     remove() {
       host.remove();
     },
     showLoading({ onCancel }) {
-      body.replaceChildren();
-      panel.dataset.state = "loading";
       const status = doc.createElement("p");
       status.className = "status";
       status.textContent = "Proofreading…";
@@ -121,58 +175,15 @@ export function createPanel(doc, { anchor, title = "Proofread" }) {
       stream.setAttribute("aria-live", "polite");
       const actions = doc.createElement("div");
       actions.className = "actions";
-      actions.append(button("cancel", "Cancel", onCancel));
-      body.append(status, stream, actions);
-      this.open();
+      actions.append(actionButton(doc, "cancel", "Cancel", onCancel));
+      show("loading", [status, stream, actions]);
     },
     appendToken(text) {
       const stream = body.querySelector(".stream");
       if (stream) stream.textContent += text;
     },
-    showResult(result, { onApply, onCopy, onDismiss }) {
-      body.replaceChildren();
-      panel.dataset.state = "result";
-      const rejected = new Set();
-      body.append(renderScores(doc, result.scores_before, result.scores_after));
-      const summary = doc.createElement("p");
-      summary.className = "status";
-      const n = changeCount(result.diff);
-      summary.textContent = n === 0 ? "No changes suggested." : `${n} change${n === 1 ? "" : "s"}. Reject any with ×, then Apply.`;
-      body.append(summary);
-      const diff = doc.createElement("div");
-      diff.className = "diff";
-      const redraw = () => diff.replaceChildren(renderDiff(doc, result.diff, rejected, toggle));
-      const toggle = (i) => {
-        if (rejected.has(i)) rejected.delete(i);
-        else rejected.add(i);
-        redraw();
-      };
-      redraw();
-      body.append(diff);
-      if (result.warnings?.length) {
-        const w = doc.createElement("ul");
-        w.className = "warnings";
-        for (const text of result.warnings) {
-          const li = doc.createElement("li");
-          li.textContent = text;
-          w.append(li);
-        }
-        body.append(w);
-      }
-      const notice = doc.createElement("p");
-      notice.className = "notice";
-      notice.hidden = true;
-      const actions = doc.createElement("div");
-      actions.className = "actions";
-      const apply = button("apply primary", "Apply", () => onApply(textWithRejections(result.diff, rejected)));
-      apply.disabled = n === 0;
-      actions.append(
-        apply,
-        button("copy", "Copy", () => onCopy(textWithRejections(result.diff, rejected))),
-        button("dismiss", "Dismiss", onDismiss),
-      );
-      body.append(actions, notice);
-      this.open();
+    showResult(result, actions) {
+      show("result", renderResult(doc, result, actions));
     },
     showNotice(text) {
       const notice = body.querySelector(".notice");
@@ -182,10 +193,7 @@ export function createPanel(doc, { anchor, title = "Proofread" }) {
       }
     },
     showError(error, actions) {
-      body.replaceChildren(renderFallback(doc, error, actions));
-      panel.dataset.state = "error";
-      this.open();
+      show("error", [renderFallback(doc, error, actions)]);
     },
   };
-  return api;
 }
