@@ -22,8 +22,8 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
         flag = "--" + name.replace("_", "-")
         if typing.get_origin(field.annotation) is list:
             group.add_argument(flag, dest=name, type=lambda s: [p for p in s.split(",") if p], help=field.description)
-        elif field.annotation is bool:  # `--few-shot` alone means true; `--merge-adapter false` still works
-            group.add_argument(flag, dest=name, nargs="?", const="true", help=field.description)
+        elif field.annotation is bool and field.default is False:  # a switch: `--few-shot` turns it on
+            group.add_argument(flag, dest=name, action="store_const", const="true", help=field.description)
         else:
             group.add_argument(flag, dest=name, help=field.description)
 

@@ -80,3 +80,20 @@ def test_prepare_builds_the_merged_model_into_the_given_cache(tmp_path):
     merged = list((tmp_path / "merged").glob("*.gguf"))
     assert len(merged) == 1 and merged[0].stat().st_size > 200_000_000
     assert not list(tmp_path.rglob("*.partial"))
+
+
+@pytest.mark.fast
+def test_every_setting_is_a_flag_and_few_shot_is_a_switch():
+    from pathlib import Path
+
+    from backend.cli import _settings_from, build_parser
+    from backend.config import Settings
+
+    args = build_parser().parse_args(["check", "--few-shot", "email.txt", "--merge-adapter", "false",
+                                      "--scoring-threads", "2", "--data-dir", "/data"])
+    settings = _settings_from(args)
+    assert args.file == "email.txt"
+    assert settings.few_shot and not settings.merge_adapter and settings.scoring_threads == 2
+    assert settings.data_dir == Path("/data")
+    flags = {action.dest for action in build_parser()._subparsers._group_actions[0].choices["serve"]._actions}
+    assert set(Settings.model_fields) <= flags
