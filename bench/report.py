@@ -1,10 +1,12 @@
 """Regenerates bench/RESULTS.md from bench/out/*.json (quick runs are ignored).
 
     python -m bench.report
+    python -m bench.report --print   # to stdout, RESULTS.md left alone
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -128,11 +130,16 @@ def render() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def main(argv: list[str] | None = None) -> Path:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--print", action="store_true", dest="to_stdout", help="print the report; do not write RESULTS.md")
+    args = parser.parse_args(argv)
+    if args.to_stdout:
+        print(render(), end="")
+        return
     path = BENCH_DIR / "RESULTS.md"
     path.write_text(render(), encoding="utf-8")
     print(f"wrote {path}")
-    return path
 
 
 if __name__ == "__main__":
