@@ -26,6 +26,28 @@ def default_max_tokens(input_tokens: int) -> int:
     return int(input_tokens * 1.5) + 24
 
 
+def finish_result(text: str, corrected: str, scores_before: Scores, scorer, fallbacks: list[Fallback],
+                  model: ModelInfo, timings: Timings, started: float) -> Result:
+    """The Result of a proofread that began at `started` (perf_counter): the diff, the correction
+    re-scored (only when it changed), and the scoring and total times added to `timings`."""
+    changed = corrected != text
+    rescore_start = time.perf_counter()
+    scores_after = scorer.score(corrected) if changed else scores_before
+    timings.score_ms += (time.perf_counter() - rescore_start) * 1000
+    timings.total_ms = (time.perf_counter() - started) * 1000
+    return Result(
+        original=text,
+        corrected=corrected,
+        changed=changed,
+        diff=word_diff(text, corrected),
+        scores_before=scores_before,
+        scores_after=scores_after,
+        fallbacks=fallbacks,
+        model=model,
+        timings=timings,
+    )
+
+
 class LlamaProofreader:
     """A `Proofreader` (backend/types.py) on a llama.cpp model. `engine` and `scorer` default to the
     ones `settings` describe; tests pass stand-ins."""
@@ -79,22 +101,7 @@ class LlamaProofreader:
         else:
             corrected = self._rewrite(text, scores_before, options, timings, fallbacks, on_token, cancelled)
 
-        changed = corrected != text
-        rescore_start = time.perf_counter()
-        scores_after = self.scorer.score(corrected) if changed else scores_before
-        timings.score_ms += (time.perf_counter() - rescore_start) * 1000
-        timings.total_ms = (time.perf_counter() - started) * 1000
-        return Result(
-            original=text,
-            corrected=corrected,
-            changed=changed,
-            diff=word_diff(text, corrected),
-            scores_before=scores_before,
-            scores_after=scores_after,
-            fallbacks=fallbacks,
-            model=self.model_info,
-            timings=timings,
-        )
+        return finish_result(text, corrected, scores_before, self.scorer, fallbacks, self.model_info, timings, started)
 
     def _rewrite(self, text, scores, options, timings, fallbacks, on_token, cancelled) -> str:
         # The model was trained on stripped emails with "\n" line ends: give it that, restore the rest.

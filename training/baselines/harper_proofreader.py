@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Callable
 
 from backend.config import Settings
-from backend.diff import word_diff
 from backend.input_checks import check_input
+from backend.proofreader import finish_result
 from backend.scoring import Scorer, Scores
 from backend.types import Cancelled, ModelInfo, Options, Result, Timings, TokenCallback
 
@@ -57,21 +57,7 @@ class HarperProofreader:
         corrected, timings.generate_ms = self._correct(text)
         if on_token is not None and corrected:
             on_token(corrected)
-        changed = corrected != text
-        rescore_start = time.perf_counter()
-        scores_after = self.scorer.score(corrected) if changed else scores_before
-        timings.score_ms += (time.perf_counter() - rescore_start) * 1000
-        timings.total_ms = (time.perf_counter() - started) * 1000
-        return Result(
-            original=text,
-            corrected=corrected,
-            changed=changed,
-            diff=word_diff(text, corrected),
-            scores_before=scores_before,
-            scores_after=scores_after,
-            model=self.model_info,
-            timings=timings,
-        )
+        return finish_result(text, corrected, scores_before, self.scorer, [], self.model_info, timings, started)
 
     def _correct(self, text: str) -> tuple[str, float]:
         """(harper.js's correction, milliseconds it took)."""
