@@ -13,6 +13,7 @@ RECIPE = Path(__file__).resolve().parents[2] / "training" / "recipes" / "gemma3-
 
 
 @needs_data()
+@pytest.mark.slow
 @pytest.mark.timeout(1500)
 def test_tiny_pipeline_end_to_end(tmp_path):
     from training.config import DataConfig, load_recipe

@@ -54,6 +54,7 @@ def test_committed_plans_parse_into_valid_recipes(plan_file):
 
 
 @needs_data()
+@pytest.mark.slow
 @pytest.mark.timeout(1500)
 def test_tiny_successive_halving_run(tmp_path):
     from training.config import DataConfig
