@@ -48,10 +48,11 @@ EMAILS = [
 def engine_and_prompts():
     from backend import prompts
     from backend.config import Settings
-    from backend.proofreader import LlamaProofreader, default_max_tokens
+    from backend.factory import build_proofreader
+    from backend.proofreader import default_max_tokens
     from backend.scoring import NeutralScorer
 
-    proofreader = LlamaProofreader(Settings(decoding="greedy"), scorer=NeutralScorer())
+    proofreader = build_proofreader(Settings(decoding="greedy"), scorer=NeutralScorer())
     engine = proofreader.engine
     # Without the fine-tuned adapter the base model only copies when shown examples (few-shot).
     few_shot = engine.adapter_path is None
