@@ -40,6 +40,10 @@ class Settings(BaseSettings):
         description="Where the merged model is built and kept.",
     )
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
+    llama_kernels: Literal["auto", "portable"] = Field(
+        "auto",
+        description="llama.cpp CPU kernels: the fastest variant this CPU can run (backend/llama_builds.py), or the portable x86-64-v3 build. Read once, before the model loads.",
+    )
     n_ctx: int = 2048
     decoding: Literal["greedy", "draft_verify"] = Field(
         "draft_verify",

@@ -65,6 +65,9 @@ class TrainConfig:
     save_total_limit: int = 3
     threads: int = 2
     fast_loss: bool = True  # lm_head + cross-entropy only where the loss is computed
+    # Off: activations of batch 8 x 384 tokens fit easily in RAM, and recomputing the forward pass in the
+    # backward pass (trl's default) costs time on 2 cores.
+    gradient_checkpointing: bool = False
     bf16: str = "auto"  # bf16 autocast: "auto" = where the CPU has bf16 instructions (training.cpu), "on", "off"
     max_grad_norm: float = 1.0
 

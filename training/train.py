@@ -314,6 +314,7 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
         eval_strategy="steps" if val_tok and t.eval_steps > 0 else "no",
         eval_steps=t.eval_steps if t.eval_steps > 0 else None,
         max_grad_norm=t.max_grad_norm,
+        gradient_checkpointing=t.gradient_checkpointing,
         seed=recipe.seed,
         data_seed=recipe.seed,
         train_sampling_strategy="group_by_length" if t.group_by_length else "random",

@@ -31,9 +31,9 @@ def _versions() -> dict[str, str]:
 
     versions = {"backend": backend.__version__, "python": platform.python_version(), "fastapi": fastapi.__version__}
     try:
-        import llama_cpp
+        from backend.llama_runtime import load
 
-        versions["llama_cpp_python"] = llama_cpp.__version__
+        versions["llama_cpp_python"] = load().__version__
     except ImportError:
         pass
     return versions

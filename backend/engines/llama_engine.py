@@ -40,7 +40,9 @@ class LlamaEngine:
         merge_adapter: bool = False,
         cache_dir: Path | None = None,
     ):
-        from llama_cpp import Llama
+        from backend.llama_runtime import load
+
+        Llama = load().Llama
 
         self.model_path = Path(model_path)
         self.adapter_path = Path(adapter_path) if adapter_path else None
