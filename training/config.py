@@ -77,6 +77,9 @@ class Recipe:
     name: str
     base: str = "gemma3-270m"
     seed: int = 42
+    # Continue from another run's adapter (a folder with adapter_config.json, e.g. training/runs/<run>/adapter):
+    # a second stage on new data starts from what the first one learned. Its LoRA shape wins over `lora`.
+    init_adapter: str | None = None
     data: DataConfig = field(default_factory=DataConfig)
     lora: LoraConfig = field(default_factory=LoraConfig)
     train: TrainConfig = field(default_factory=TrainConfig)

@@ -292,9 +292,14 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
     }
     (run_dir / "run_info.json").write_text(json.dumps(info, indent=2))
 
-    peft_config = LoraConfig(r=recipe.lora.r, lora_alpha=recipe.lora.alpha, lora_dropout=recipe.lora.dropout,
-                             target_modules=recipe.lora.target_modules, task_type="CAUSAL_LM", bias="none")
-    model = get_peft_model(model, peft_config)
+    if recipe.init_adapter:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(REPO_ROOT / recipe.init_adapter), is_trainable=True)
+    else:
+        peft_config = LoraConfig(r=recipe.lora.r, lora_alpha=recipe.lora.alpha, lora_dropout=recipe.lora.dropout,
+                                 target_modules=recipe.lora.target_modules, task_type="CAUSAL_LM", bias="none")
+        model = get_peft_model(model, peft_config)
 
     t = recipe.train
     args = SFTConfig(

@@ -49,6 +49,17 @@ def test_tiny_pipeline_end_to_end(tmp_path):
     assert resumed["examples_seen"] == 6 and resumed["sessions"] == 2
     assert resumed["tokens_seen"] > first["tokens_seen"] and resumed["train_seconds"] > first["train_seconds"]
 
+    # a second stage starts from the first one's adapter (init_adapter), not from a fresh LoRA (B = 0)
+    from safetensors.torch import load_file
+
+    stage2 = tmp_path / "stage2"
+    train(load_recipe(RECIPE, [*overrides[:-1], "train.max_steps=1", "train.learning_rate=1e-12",
+                               f"init_adapter={run_dir / 'adapter'}"]), stage2, data_dir=data_dir)
+    before, after = (load_file(d / "adapter" / "adapter_model.safetensors") for d in (run_dir, stage2))
+    lora_b = [k for k in before if "lora_B" in k]
+    assert lora_b and any(before[k].abs().max() > 0 for k in lora_b)
+    assert all((before[k] - after[k]).abs().max() < 1e-6 for k in before)
+
     gguf = export_adapter(run_dir / "adapter", run_dir / "adapter.gguf", "gemma3-270m")
     assert gguf.stat().st_size > 100_000
     report = verify(run_dir / "adapter", gguf, "gemma3-270m", max_new_tokens=12,
