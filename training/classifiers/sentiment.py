@@ -50,7 +50,8 @@ def disjoint_from(held_out: list[str], candidates: list[str]) -> np.ndarray:
     return np.array([i for i, c in enumerate(candidates) if c not in inside_held and not (_ngrams(c.split()) & held)], dtype=int)
 
 
-def _vader_sign(texts: list[str]) -> np.ndarray:
+def vader_classes(texts: list[str]) -> np.ndarray:
+    """VADER's class of each text (compound >= 0.05 positive, <= -0.05 negative): the baseline."""
     compound = np.array([vader().polarity_scores(t)["compound"] for t in texts])
     return np.where(compound >= 0.05, 2, np.where(compound <= -0.05, 0, 1))
 
@@ -60,15 +61,34 @@ def _positive_over_negative(probabilities: np.ndarray) -> np.ndarray:
     return (probabilities[:, 2] > probabilities[:, 0]).astype(int)
 
 
-def train(cfg: SentimentSettings) -> tuple[dict, LinearHead]:
+@dataclass
+class TweetSets:
+    """TweetEval test split into a training part and a fixed held-out part, and TweetEval val (an
+    earlier SemEval year: 41% positive vs 19%, a label shift)."""
+
+    texts: list[str]
+    X: np.ndarray
+    y: np.ndarray
+    held: np.ndarray
+    train: np.ndarray
+    val: list[str]
+    X_val: np.ndarray
+    y_val: np.ndarray
+
+
+def tweet_sets(seed: int, held_out: int) -> TweetSets:
     tweets, tweet_labels = D.tweeteval("test")
     val, val_labels = D.tweeteval("val")
-    X_tweets = sentiment_matrix(tweets, D.embed_cached(tweets, "tweet_test"))
-    X_val = sentiment_matrix(val, D.embed_cached(val, "tweet_val"))
-    y_tweets = np.array([CLASSES.index(c) for c in tweet_labels])
-    y_val = np.array([CLASSES.index(c) for c in val_labels])
-    order = np.random.RandomState(cfg.seed).permutation(len(y_tweets))
-    tweet_held, tweet_train = order[: cfg.tweet_held_out], order[cfg.tweet_held_out :]
+    order = np.random.RandomState(seed).permutation(len(tweets))
+    return TweetSets(tweets, sentiment_matrix(tweets, D.embed_cached(tweets, "tweet_test")),
+                     np.array([CLASSES.index(c) for c in tweet_labels]), order[:held_out], order[held_out:],
+                     val, sentiment_matrix(val, D.embed_cached(val, "tweet_val")), np.array([CLASSES.index(c) for c in val_labels]))
+
+
+def train(cfg: SentimentSettings) -> tuple[dict, LinearHead]:
+    t = tweet_sets(cfg.seed, cfg.tweet_held_out)
+    tweets, val, X_tweets, X_val, y_tweets, y_val = t.texts, t.val, t.X, t.X_val, t.y, t.y_val
+    tweet_held, tweet_train = t.held, t.train
 
     phrases, phrase_labels = D.sst2_sample(cfg.sst2_sample, cfg.seed)
     X_phrases = sentiment_matrix(phrases, D.embed_cached(phrases, "sst2_sample"))
@@ -91,7 +111,7 @@ def train(cfg: SentimentSettings) -> tuple[dict, LinearHead]:
                                                      _positive_over_negative(both.predict_proba(X_phrases[phrase_held]))),
         "previous: TweetEval only (MiniLM+VADER LR)": (tweets_only.predict(X_tweets[tweet_held]), tweets_only.predict(X_val),
                                                       _positive_over_negative(tweets_only.predict_proba(X_phrases[phrase_held]))),
-        "VADER compound (+-0.05; SST-2: compound > 0)": (_vader_sign(held_texts), _vader_sign(val),
+        "VADER compound (+-0.05; SST-2: compound > 0)": (vader_classes(held_texts), vader_classes(val),
                                                         np.array([int(vader().polarity_scores(p)["compound"] > 0) for p in held_phrases])),
     }
     result = {
