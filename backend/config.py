@@ -52,12 +52,19 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     allowed_origins: list[str] = Field(default_factory=list, description="CORS origins; no wildcard by default.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the server answers to (against DNS rebinding); empty = the bound host, localhost and 127.0.0.1; '*' = any.",
+    )
     api_key: str | None = Field(None, description="If set, requests must send `Authorization: Bearer <key>`.")
 
     def resolved_chat_format(self) -> str:
         if self.chat_format:
             return self.chat_format
         return "chatml" if self.base == "smollm2-135m" and self.model_path is None else "gemma"
+
+    def resolved_allowed_hosts(self) -> set[str]:
+        return set(self.allowed_hosts) or {self.host, "localhost", "127.0.0.1"}
 
     def resolved_adapter(self) -> Path | None:
         if self.adapter == "none":
