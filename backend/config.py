@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         description="At temperature 0: greedy that verifies tokens drafted from the email in batches (about 2x faster, same tokens), or plain greedy.",
     )
     chunk_words: int = Field(160, description="Long emails are proofread paragraph groups of about this size.")
+    max_generate_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="Model time one request may use; past it the rest of a long draft is kept unchanged (one warning), so one request cannot hold the worker for minutes.",
+    )
     max_input_chars: int = 20_000
     queue_size: int = Field(8, description="Requests waiting for the model worker before 503.")
     space: str | None = Field(None, description="Gradio Space URL or owner/name, for engine=space.")
