@@ -3,6 +3,7 @@ and a real uvicorn server running the real GGUF model."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -69,6 +70,17 @@ def stop_backend(process: subprocess.Popen) -> str:
         process.kill()
         output, _ = process.communicate()
     return output.decode(errors="replace")
+
+
+def read_events(response: httpx.Response) -> list[tuple[str, dict]]:
+    """A server-sent event stream as (event, data) pairs."""
+    events, event = [], None
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            event = line[len("event: ") :]
+        elif line.startswith("data: "):
+            events.append((event, json.loads(line[len("data: ") :])))
+    return events
 
 
 @pytest.fixture(scope="session")
