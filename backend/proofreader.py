@@ -5,6 +5,7 @@ Knows nothing about HTTP; the API, CLI, Space and evaluation all call `Proofread
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from typing import Callable
@@ -118,7 +119,9 @@ class Proofreader:
         outputs: list[str] = []
         kept: Counter[str] = Counter()  # why chunks were kept unchanged: one warning per reason, not per chunk
         for index, chunk in enumerate(chunks):
-            output, reason = self._rewrite_chunk(chunk.text, scores, options, timings, cancelled, deadline)
+            # The first part always gets done, however slow the machine: the time limit is for long drafts.
+            chunk_deadline = deadline if index > 0 else math.inf
+            output, reason = self._rewrite_chunk(chunk.text, scores, options, timings, cancelled, chunk_deadline)
             if reason == _OUT_OF_TIME:
                 rest = chunks[index:]
                 outputs += [c.text for c in rest]
@@ -139,20 +142,20 @@ class Proofreader:
         if reason == _OUT_OF_TIME:
             return (
                 f"Kept the rest of your draft unchanged ({count} of {total} parts): proofreading stops after "
-                f"{self.settings.max_generate_seconds:g} s per request. Proofread it in smaller pieces for a full check."
+                f"{self.settings.max_generate_seconds:g} s per request. Proofread the rest separately for a full check."
             )
         where = "" if total == 1 else f" in {count} of {total} parts"
         return f"Kept your original text{where}: {reason}."
 
     def _rewrite_chunk(self, chunk, scores, options, timings, cancelled, deadline) -> tuple[str, str | None]:
         """The chunk's accepted rewrite and None, or the chunk itself and why it was kept."""
-        if time.perf_counter() >= deadline:
-            return chunk, _OUT_OF_TIME
         chat_format = self.engine.chat_format
         prompt = prompts.render_prompt(prompts.messages(chunk, scores, few_shot=self.few_shot), chat_format)
         longest = default_max_tokens(self.engine.count_tokens(chunk))
         if self.engine.context_room(prompt, chunk) < longest:
             return chunk, "a part is too long for the model to read at once (a long link or text without spaces)"
+        if time.perf_counter() >= deadline:
+            return chunk, _OUT_OF_TIME
         watch = _ChunkWatch(chunk, deadline)
         generation = self.engine.generate(
             prompt,
