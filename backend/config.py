@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     max_generate_seconds: float = Field(
         30.0,
         gt=0,
-        description="Model time one request may use; past it the rest of a long draft is kept unchanged (one warning; the first part is always done), so one request cannot hold the worker for minutes.",
+        description="Model time one request may use; past it the rest of a long draft is kept unchanged (one warning), so one request cannot hold the worker for minutes.",
     )
     max_input_chars: int = 20_000
     queue_size: int = Field(8, description="Requests waiting for the model worker before 503.")

@@ -5,7 +5,6 @@ Knows nothing about HTTP; the API, CLI, Space and evaluation all call `Proofread
 
 from __future__ import annotations
 
-import math
 import time
 from collections import Counter
 from typing import Callable
@@ -119,9 +118,7 @@ class Proofreader:
         outputs: list[str] = []
         kept: Counter[str] = Counter()  # why chunks were kept unchanged: one warning per reason, not per chunk
         for index, chunk in enumerate(chunks):
-            # The first part always gets done, however slow the machine: the time limit is for long drafts.
-            chunk_deadline = deadline if index > 0 else math.inf
-            output, reason = self._rewrite_chunk(chunk.text, scores, options, timings, cancelled, chunk_deadline)
+            output, reason = self._rewrite_chunk(chunk.text, scores, options, timings, cancelled, deadline)
             if reason == _OUT_OF_TIME:
                 rest = chunks[index:]
                 outputs += [c.text for c in rest]
