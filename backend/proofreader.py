@@ -171,7 +171,8 @@ class Proofreader:
             return chunk, _OUT_OF_TIME
 
         candidate = clean_output(generation.text)
-        reason = rejection_reason(chunk, candidate)
+        # A rewrite cut off at the token limit fails other guards too (missing lines); its cause is the limit.
+        reason = None if generation.finish_reason == "length" else rejection_reason(chunk, candidate)
         if generation.finish_reason != "stop" and reason is None:
             reason = "the rewrite was cut off at the token limit"
         if reason:

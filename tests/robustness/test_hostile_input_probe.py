@@ -217,14 +217,6 @@ def test_a_maximum_size_draft_stops_at_the_time_budget_with_one_warning(budget_s
     assert result["corrected"].endswith(text[-2_000:])  # the unproofread rest comes back as it was
 
 
-def test_a_degenerate_rewrite_is_stopped_early(server):
-    body = STREAMED["an instruction in Chinese"]
-    result = httpx.post(f"{server['url']}/v1/proofread", json=body, timeout=600).json()
-    words = len(body["text"].split())
-    # The guard's own limit for a rewrite is 1.5x the draft's words + 12; a runaway stops near it, not at max_tokens.
-    assert result["timings"]["generated_tokens"] < 3 * words + 48
-
-
 # --- 6. Host allow-list against DNS rebinding ----------------------------------------------------
 
 
