@@ -50,18 +50,30 @@ class Settings(BaseSettings):
         description="At temperature 0: greedy that verifies tokens drafted from the email in batches (about 2x faster, same tokens), or plain greedy.",
     )
     chunk_words: int = Field(160, description="Long emails are proofread paragraph groups of about this size.")
+    max_generate_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="Model time one request may use; past it the rest of a long draft is kept unchanged (one warning), so one request cannot hold the worker for minutes.",
+    )
     max_input_chars: int = 20_000
     queue_size: int = Field(8, description="Requests waiting for the model worker before 503.")
     space: str | None = Field(None, description="Gradio Space URL or owner/name, for engine=space.")
     host: str = "127.0.0.1"
     port: int = 8000
     allowed_origins: list[str] = Field(default_factory=list, description="CORS origins; no wildcard by default.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the server answers to (against DNS rebinding); empty = the bound host, localhost and 127.0.0.1; '*' = any.",
+    )
     api_key: str | None = Field(None, description="If set, requests must send `Authorization: Bearer <key>`.")
 
     def resolved_chat_format(self) -> str:
         if self.chat_format:
             return self.chat_format
         return "chatml" if self.base == "smollm2-135m" and self.model_path is None else "gemma"
+
+    def resolved_allowed_hosts(self) -> set[str]:
+        return set(self.allowed_hosts) or {self.host, "localhost", "127.0.0.1"}
 
     def resolved_adapter(self) -> Path | None:
         if self.adapter == "none":

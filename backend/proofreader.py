@@ -6,14 +6,15 @@ Knows nothing about HTTP; the API, CLI, Space and evaluation all call `Proofread
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Callable
 
 from backend import prompts
-from backend.chunking import join_chunks, split_into_chunks
+from backend.chunking import join_chunks, keep_line_breaks, split_into_chunks
 from backend.config import Settings
 from backend.diff import word_diff
 from backend.engines.llama_engine import LlamaEngine
-from backend.guards import clean_output, rejection_reason
+from backend.guards import RunawayCheck, clean_output, rejection_reason
 from backend.input_checks import check_input, unchanged_reason
 from backend.model_files import base_model_path
 from backend.scoring import Scorer, Scores
@@ -75,6 +76,8 @@ class Proofreader:
         if skip:
             warnings.append(skip)
             corrected = text
+            if on_token is not None:
+                on_token(text)  # streamed text is always the result's `corrected`, here the draft itself
         else:
             corrected = self._rewrite(text, scores_before, options, timings, warnings, on_token, cancelled)
 
@@ -102,37 +105,102 @@ class Proofreader:
         core = text.strip()
         crlf = "\r\n" in core
         chunks = split_into_chunks(core.replace("\r\n", "\n"), self.settings.chunk_words)
-        outputs = []
+        deadline = time.perf_counter() + self.settings.max_generate_seconds
+
+        def emit(piece: str) -> None:
+            # Only text the guards accepted is streamed, so a client never shows a rejected rewrite:
+            # the pieces joined are exactly the result's `corrected`.
+            if on_token is not None and piece:
+                on_token(piece.replace("\n", "\r\n") if crlf else piece)
+
+        if on_token is not None and lead:
+            on_token(lead)
+        outputs: list[str] = []
+        kept: Counter[str] = Counter()  # why chunks were kept unchanged: one warning per reason, not per chunk
         for index, chunk in enumerate(chunks):
-            outputs.append(self._rewrite_chunk(chunk.text, scores, options, timings, warnings, on_token, cancelled))
-            if on_token is not None and chunk.separator and index < len(chunks) - 1:
-                on_token(chunk.separator)
+            output, reason = self._rewrite_chunk(chunk.text, scores, options, timings, cancelled, deadline)
+            if reason == _OUT_OF_TIME:
+                rest = chunks[index:]
+                outputs += [c.text for c in rest]
+                emit(join_chunks([c.text for c in rest], rest))
+                kept[_OUT_OF_TIME] = len(rest)
+                break
+            if reason:
+                kept[reason] += 1
+            outputs.append(output)
+            emit(output + chunk.separator)
+        if on_token is not None and trail:
+            on_token(trail)
+        warnings += [self._kept_warning(reason, count, len(chunks)) for reason, count in kept.items()]
         corrected = join_chunks(outputs, chunks)
         return lead + (corrected.replace("\n", "\r\n") if crlf else corrected) + trail
 
-    def _rewrite_chunk(self, chunk, scores, options, timings, warnings, on_token, cancelled) -> str:
+    def _kept_warning(self, reason: str, count: int, total: int) -> str:
+        if reason == _OUT_OF_TIME:
+            return (
+                f"Kept the rest of your draft unchanged ({count} of {total} parts): proofreading stops after "
+                f"{self.settings.max_generate_seconds:g} s per request. Proofread the rest separately for a full check."
+            )
+        where = "" if total == 1 else f" in {count} of {total} parts"
+        return f"Kept your original text{where}: {reason}."
+
+    def _rewrite_chunk(self, chunk, scores, options, timings, cancelled, deadline) -> tuple[str, str | None]:
+        """The chunk's accepted rewrite and None, or the chunk itself and why it was kept."""
         chat_format = self.engine.chat_format
         prompt = prompts.render_prompt(prompts.messages(chunk, scores, few_shot=self.few_shot), chat_format)
-        max_tokens = options.max_tokens or default_max_tokens(self.engine.count_tokens(chunk))
+        longest = default_max_tokens(self.engine.count_tokens(chunk))
+        if self.engine.context_room(prompt, chunk) < longest:
+            return chunk, "a part is too long for the model to read at once (a long link or text without spaces)"
+        if time.perf_counter() >= deadline:
+            return chunk, _OUT_OF_TIME
+        watch = _ChunkWatch(chunk, deadline)
         generation = self.engine.generate(
             prompt,
-            max_tokens=max_tokens,
+            max_tokens=options.max_tokens or longest,
             temperature=options.temperature,
             top_p=options.top_p,
             seed=options.seed,
-            on_token=on_token,
             cancelled=cancelled,
             email=chunk,
+            stop_when=watch,
         )
         timings.generate_ms += generation.prompt_ms + generation.generate_ms
         timings.prompt_tokens += generation.prompt_tokens
         timings.generated_tokens += generation.generated_tokens
+        if watch.out_of_time:
+            return chunk, _OUT_OF_TIME
 
         candidate = clean_output(generation.text)
-        reason = rejection_reason(chunk, candidate)
-        if generation.finish_reason == "length" and reason is None:
+        # A rewrite cut off at the token limit fails other guards too (missing lines); its cause is the limit.
+        reason = None if generation.finish_reason == "length" else rejection_reason(chunk, candidate)
+        if generation.finish_reason != "stop" and reason is None:
             reason = "the rewrite was cut off at the token limit"
         if reason:
-            warnings.append(f"Kept your original text: {reason}.")
-            return chunk
-        return candidate
+            return chunk, reason
+        return keep_line_breaks(chunk, candidate), None
+
+
+# Not a guard's verdict: the request's generation time ran out before this chunk was done.
+_OUT_OF_TIME = "out of time"
+
+
+class _ChunkWatch:
+    """Ends a chunk's generation as soon as the guards would reject it whatever comes next (it runs far
+    past the draft or repeats itself), or when the request's time is up: a degenerate rewrite costs a few
+    words, not the whole token limit."""
+
+    def __init__(self, chunk: str, deadline: float) -> None:
+        self.runaway = RunawayCheck(chunk)
+        self.deadline = deadline
+        self.pieces: list[str] = []
+        self.out_of_time = False
+
+    def __call__(self, piece: str) -> bool:
+        self.pieces.append(piece)
+        if time.perf_counter() >= self.deadline:
+            self.out_of_time = True
+            return True
+        # Words are complete at whitespace; the output is checked as the final guard will see it.
+        if not any(ch.isspace() for ch in piece):
+            return False
+        return self.runaway.reason(clean_output("".join(self.pieces))) is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from backend.scoring.types import Scores
 
@@ -12,6 +12,9 @@ from backend.scoring.types import Scores
 class Options(BaseModel):
     """Generation controls. Greedy decoding (temperature 0) is the default: proofreading wants the
     most likely minimal edit, and it makes results reproducible."""
+
+    # JSON parsers accept NaN and Infinity; refused as "not a finite number", not as "should be <= 2".
+    model_config = ConfigDict(allow_inf_nan=False)
 
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     top_p: float = Field(1.0, gt=0.0, le=1.0)

@@ -3,6 +3,7 @@ and a real uvicorn server running the real GGUF model."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -45,7 +46,8 @@ def start_backend(*extra_args: str, env: dict | None = None, module: str = "back
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 120
+    # Loading the model took over 120 s at nice 10 beside a training run on this 2-core machine.
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"backend exited early:\n{process.stdout.read().decode(errors='replace')}")
@@ -56,7 +58,7 @@ def start_backend(*extra_args: str, env: dict | None = None, module: str = "back
             pass
         time.sleep(0.3)
     process.kill()
-    raise RuntimeError("backend did not become healthy in 120 s")
+    raise RuntimeError("backend did not become healthy in 300 s")
 
 
 def stop_backend(process: subprocess.Popen) -> str:
@@ -68,6 +70,17 @@ def stop_backend(process: subprocess.Popen) -> str:
         process.kill()
         output, _ = process.communicate()
     return output.decode(errors="replace")
+
+
+def read_events(response: httpx.Response) -> list[tuple[str, dict]]:
+    """A server-sent event stream as (event, data) pairs."""
+    events, event = [], None
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            event = line[len("event: ") :]
+        elif line.startswith("data: "):
+            events.append((event, json.loads(line[len("data: ") :])))
+    return events
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,9 @@ async def proofread(body: ProofreadRequest, request: Request) -> Result:
         cancelled.set()  # if the client went away, the worker drops the job
 
 
+_HEARTBEAT_SECONDS = 0.5
+
+
 def _sse(event: str, data: dict) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -107,7 +110,13 @@ async def proofread_stream(body: ProofreadRequest, request: Request) -> Streamin
     async def stream():
         try:
             while True:
-                event, data = await events.get()
+                try:
+                    event, data = await asyncio.wait_for(events.get(), _HEARTBEAT_SECONDS)
+                except asyncio.TimeoutError:
+                    # An SSE comment, which clients skip: text comes only once a part of the email is done,
+                    # and a write is how a client that left shows up, so the worker stops mid-part.
+                    yield ": working\n\n"
+                    continue
                 yield _sse(event, data)
                 if event != "token":
                     return
