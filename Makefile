@@ -9,13 +9,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 CONTENT_SCRIPT := extension/src/content/content-script.js
-# llama-cpp-python compiles from source, with the flags in requirements-llama.txt (portable: never
-# -march=native, which put ggml's AMX kernels into the build on AMX machines and crashed there). The wheel
-# is built once into a folder named by a digest of that file, never taken from pip's cache (which ignores
-# build flags), so a machine holding an older build gets the new one and a second setup is instant.
-LLAMA_REQUIREMENT := requirements-llama.txt
-LLAMA_KEY         := $(shell sha256sum $(LLAMA_REQUIREMENT) | cut -c1-16)
-LLAMA_WHEELS      := $(HOME)/.cache/email-proofreader/wheels/llama-cpp-python-$(LLAMA_KEY)
+# llama-cpp-python compiles from source with explicit, portable flags (never -march=native: it crashed on
+# AMX machines), once per digest of the flags in backend/llama_builds.py, into ~/.cache/email-proofreader/wheels.
+LLAMA_KEY := $(shell $(PYTHON) -m backend.llama_builds digest)
 
 .PHONY: run web test test-fast test-python test-extension setup setup-test package clean
 
@@ -40,26 +36,21 @@ $(CONTENT_SCRIPT): $(filter-out $(CONTENT_SCRIPT),$(wildcard extension/src/*.js 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(LLAMA_WHEELS)/.complete:
-	rm -rf $(LLAMA_WHEELS).partial
-	$(PIP) wheel --no-deps --no-cache-dir -w $(LLAMA_WHEELS).partial -r $(LLAMA_REQUIREMENT)
-	rm -rf $(LLAMA_WHEELS) && mv $(LLAMA_WHEELS).partial $(LLAMA_WHEELS) && touch $@
-
-# One stamp per build digest: a changed requirements-llama.txt reinstalls over whatever build the venv had.
-$(VENV)/.stamp-llama-$(LLAMA_KEY): $(LLAMA_WHEELS)/.complete | $(VENV)/bin/python
-	$(PIP) install --force-reinstall --no-deps $(LLAMA_WHEELS)/*.whl
-	rm -f $(VENV)/.stamp-llama-* && touch $@
-
-$(VENV)/.stamp-serve: requirements.txt requirements-nodeps.txt $(VENV)/.stamp-llama-$(LLAMA_KEY) | $(VENV)/bin/python
+$(VENV)/.stamp-serve: requirements.txt requirements-nodeps.txt | $(VENV)/bin/python
 	$(PIP) install -r requirements.txt
 	$(PIP) install --no-deps -r requirements-nodeps.txt
 	touch $@
 
-$(VENV)/.stamp-model: $(VENV)/.stamp-serve
+# One stamp per build digest: changed flags reinstall over whatever build the venv had.
+$(VENV)/.stamp-llama-$(LLAMA_KEY): $(VENV)/.stamp-serve
+	$(PY) -m backend.llama_builds install
+	rm -f $(VENV)/.stamp-llama-* && touch $@
+
+$(VENV)/.stamp-model: $(VENV)/.stamp-llama-$(LLAMA_KEY)
 	$(PY) -m backend prepare
 	touch $@
 
-$(VENV)/.stamp-test: requirements-dev.txt training/requirements.txt $(VENV)/.stamp-serve
+$(VENV)/.stamp-test: requirements-dev.txt training/requirements.txt $(VENV)/.stamp-llama-$(LLAMA_KEY)
 	$(PIP) install -r requirements-dev.txt -r training/requirements.txt
 	touch $@
 

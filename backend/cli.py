@@ -138,7 +138,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     exists before the first `serve`."""
     settings = _settings_from(args)
     if settings.engine == "llama":
-        from backend.llama_check import LlamaBuildError, check_generation
+        from backend.llama_runtime import LlamaBuildError, check_generation
         from backend.model_files import base_model_path
 
         try:

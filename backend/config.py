@@ -77,24 +77,40 @@ class Settings(BaseSettings):
         description="Threads of the classifiers' sentence encoder. One leaves the other core to the LLM; on the shared "
         "2-core test machine 2 threads were ~2x slower per email (bench/classifiers.py --threads 2).",
     )
+    llama_kernels: Literal["auto", "portable"] = Field(
+        "auto",
+        description="llama.cpp CPU kernels: the fastest variant this CPU can run (backend/llama_builds.py), or the portable x86-64-v3 build. Read once, before the model loads.",
+    )
     n_ctx: int = 2048
     decoding: Literal["greedy", "draft_verify"] = Field(
         "draft_verify",
         description="At temperature 0: greedy that verifies tokens drafted from the email in batches (about 2x faster, same tokens), or plain greedy.",
     )
     chunk_words: int = Field(160, description="Long emails are proofread paragraph groups of about this size.")
+    max_generate_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="Model time one request may use; past it the rest of a long draft is kept unchanged (one warning), so one request cannot hold the worker for minutes.",
+    )
     max_input_chars: int = 20_000
     queue_size: int = Field(8, description="Requests waiting for the model worker before 503.")
     space: str | None = Field(None, description="Gradio Space URL or owner/name, for engine=space.")
     host: str = "127.0.0.1"
     port: int = 8000
     allowed_origins: list[str] = Field(default_factory=list, description="CORS origins; no wildcard by default.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the server answers to (against DNS rebinding); empty = the bound host, localhost and 127.0.0.1; '*' = any.",
+    )
     api_key: str | None = Field(None, description="If set, requests must send `Authorization: Bearer <key>`.")
 
     def resolved_chat_format(self) -> str:
         if self.chat_format:
             return self.chat_format
         return "chatml" if self.base == "smollm2-135m" and self.model_path is None else "gemma"
+
+    def resolved_allowed_hosts(self) -> set[str]:
+        return set(self.allowed_hosts) or {self.host, "localhost", "127.0.0.1"}
 
     def resolved_adapter(self) -> Path | None:
         if self.adapter == "none":

@@ -1,11 +1,15 @@
 """Checks on the model's output: a broken rewrite is replaced by the original plus a warning,
-so the user never receives a damaged email."""
+so the user never receives a damaged email. The draft's structure (its lines, brackets and emoji)
+and its facts (numbers, dates, links, addresses, the tense of a verb next to a date) must survive."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
+from backend.chunking import lines
+from backend.tense_near_dates import changes_tense_near_a_date
 from backend.types import Fallback
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:'[A-Za-z]+)?")
@@ -38,20 +42,58 @@ def _max_ngram_repeats(words: list[str], n: int = 4) -> int:
     return max(grams.values(), default=0)
 
 
+def _is_emoji(ch: str) -> bool:
+    # Symbols (emoji, dingbats, arrows) and the skin-tone modifiers that attach to them.
+    return unicodedata.category(ch) == "So" or "\U0001F3FB" <= ch <= "\U0001F3FF"
+
+
+def _layout_change(original: str, corrected: str) -> Fallback | None:
+    if len(lines(original)) != len(lines(corrected)):
+        return Fallback.LINES_CHANGED
+    if Counter(c for c in original if c in "()[]{}<>") != Counter(c for c in corrected if c in "()[]{}<>"):
+        return Fallback.BRACKETS_CHANGED
+    if Counter(filter(_is_emoji, original)) != Counter(filter(_is_emoji, corrected)):
+        return Fallback.SYMBOL_CHANGED
+    return None
+
+
+class RunawayCheck:
+    """The guards that only get worse as a rewrite grows (too long, repeating itself), checked on the
+    output so far: once they fail, the rewrite will be rejected whatever comes next, so generation can stop."""
+
+    def __init__(self, original: str) -> None:
+        words = _words(original)
+        self._max_words = 1.5 * len(words) + 12
+        # A phrase may repeat as often as the draft's most repeated one (a list repeats itself), plus two.
+        self._max_repeats = max(3, _max_ngram_repeats(words) + 2)
+
+    def reason(self, output: str) -> Fallback | None:
+        words = _words(output)
+        if len(words) > self._max_words:
+            return Fallback.FAR_LONGER
+        if _max_ngram_repeats(words) > self._max_repeats:
+            return Fallback.REPEATS
+        return None
+
+
 def rejection_reason(original: str, corrected: str) -> Fallback | None:
     """Why `corrected` must not replace `original`, or None if it is a plausible proofread."""
     if not corrected.strip():
         return Fallback.EMPTY_REWRITE
+    runaway = RunawayCheck(original).reason(corrected)
+    if runaway:
+        return runaway
     words_in, words_out = _words(original), _words(corrected)
-    if len(words_out) > 1.5 * len(words_in) + 12:
-        return Fallback.FAR_LONGER
     if len(words_out) < 0.5 * len(words_in) - 5:
         return Fallback.DROPPED_TEXT
-    if _max_ngram_repeats(words_out) > max(3, _max_ngram_repeats(words_in) + 2):
-        return Fallback.REPEATS
+    layout = _layout_change(original, corrected)
+    if layout:
+        return layout
     facts_in, facts_out = set(_FACT.findall(original)), set(_FACT.findall(corrected))
     if facts_in != facts_out:
         return Fallback.CHANGED_FACT
+    if changes_tense_near_a_date(original, corrected):
+        return Fallback.TENSE_CHANGED
     vocabulary = set(words_in)
     new_words = [w for w in words_out if w not in vocabulary and w not in _ALLOWED_NEW_WORDS]
     # Spelling fixes produce new words too, so only a large share of unseen words means new content.
@@ -61,9 +103,13 @@ def rejection_reason(original: str, corrected: str) -> Fallback | None:
 
 
 def refusal(original: str, corrected: str, finish_reason: str) -> Fallback | None:
-    """Why the model's rewrite must not be used, or None. A rewrite that stopped at the token limit
-    (`finish_reason` "length") is refused even when it looks plausible: its end is missing."""
+    """Why the model's rewrite must not be used, or None. A rewrite that did not end by itself is
+    refused even when it looks plausible: its end is missing. Cut off at the token limit ("length"), it
+    fails other guards too (missing lines), but its cause is the limit; stopped early by the runaway
+    watch ("stopped"), the guard that stopped it says why."""
+    if finish_reason == "length":
+        return Fallback.CUT_OFF
     reason = rejection_reason(original, corrected)
-    if reason is None and finish_reason == "length":
+    if reason is None and finish_reason != "stop":
         return Fallback.CUT_OFF
     return reason

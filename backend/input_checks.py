@@ -31,11 +31,24 @@ def check_input(text: str, max_chars: int) -> None:
         raise InputError(
             "too_large", f"The draft has {len(text):,} characters; the limit is {max_chars:,}. Proofread it in parts."
         )
+    if not _is_encodable(text):
+        # JSON can carry half of a UTF-16 pair ("\\ud800"); no tokenizer or classifier can read it.
+        raise InputError(
+            "binary", "The draft contains a broken character (half of an emoji or symbol pair). Remove it and try again."
+        )
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
     if "\x00" in text or "\ufffd" in text or controls > 0.01 * len(text):
         raise InputError("binary", "The draft contains binary data or invalid characters, not text.")
     if len(_HTML_TAG.findall(text)) >= 2:
         raise InputError("html", "The draft looks like HTML markup. Send the email as plain text.")
+
+
+def _is_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def unchanged_reason(text: str) -> Fallback | None:

@@ -7,14 +7,15 @@ Knows nothing about HTTP; the API, CLI, Space and evaluation all call `proofread
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Callable
 
 from backend import prompts
-from backend.chunking import join_chunks, split_into_chunks
+from backend.chunking import join_chunks, keep_line_breaks, split_into_chunks
 from backend.config import Settings
 from backend.diff import word_diff
 from backend.engines.llama_engine import LlamaEngine
-from backend.guards import clean_output, refusal
+from backend.guards import RunawayCheck, clean_output, refusal
 from backend.input_checks import check_input, unchanged_reason
 from backend.model_files import base_model_path
 from backend.scoring import Scorer, Scores
@@ -27,7 +28,7 @@ def default_max_tokens(input_tokens: int) -> int:
 
 
 def finish_result(text: str, corrected: str, scores_before: Scores, scorer, fallbacks: list[Fallback],
-                  model: ModelInfo, timings: Timings, started: float) -> Result:
+                  warnings: list[str], model: ModelInfo, timings: Timings, started: float) -> Result:
     """The Result of a proofread that began at `started` (perf_counter): the diff, the correction
     re-scored (only when it changed), and the scoring and total times added to `timings`."""
     changed = corrected != text
@@ -43,6 +44,7 @@ def finish_result(text: str, corrected: str, scores_before: Scores, scorer, fall
         scores_before=scores_before,
         scores_after=scores_after,
         fallbacks=fallbacks,
+        warnings=warnings,
         model=model,
         timings=timings,
     )
@@ -92,53 +94,116 @@ class LlamaProofreader:
         check_input(text, self.settings.max_input_chars)
         scores_before = self.scorer.score(text)
         timings = Timings(score_ms=(time.perf_counter() - started) * 1000)
-        fallbacks: list[Fallback] = []
+        kept: Counter[Fallback] = Counter()  # why parts were kept unchanged: one warning per reason, not per part
 
         skip = unchanged_reason(text)
         if skip:
-            fallbacks.append(skip)
             corrected = text
+            if on_token is not None:
+                on_token(text)  # streamed text is always the result's `corrected`, here the draft itself
+            warnings = [skip.text]
         else:
-            corrected = self._rewrite(text, scores_before, options, timings, fallbacks, on_token, cancelled)
+            corrected, total = self._rewrite(text, scores_before, options, timings, kept, on_token, cancelled)
+            warnings = [self._kept_warning(reason, count, total) for reason, count in kept.items()]
+        fallbacks = [skip] if skip else list(kept)
+        return finish_result(text, corrected, scores_before, self.scorer, fallbacks, warnings, self.model_info,
+                             timings, started)
 
-        return finish_result(text, corrected, scores_before, self.scorer, fallbacks, self.model_info, timings, started)
-
-    def _rewrite(self, text, scores, options, timings, fallbacks, on_token, cancelled) -> str:
+    def _rewrite(self, text, scores, options, timings, kept, on_token, cancelled) -> tuple[str, int]:
+        """The accepted rewrite of `text` and how many parts it was proofread in; `kept` counts why parts were kept."""
         # The model was trained on stripped emails with "\n" line ends: give it that, restore the rest.
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()) :]
         core = text.strip()
         crlf = "\r\n" in core
         chunks = split_into_chunks(core.replace("\r\n", "\n"), self.settings.chunk_words)
-        outputs = []
-        for index, chunk in enumerate(chunks):
-            outputs.append(self._rewrite_chunk(chunk.text, scores, options, timings, fallbacks, on_token, cancelled))
-            if on_token is not None and chunk.separator and index < len(chunks) - 1:
-                on_token(chunk.separator)
-        corrected = join_chunks(outputs, chunks)
-        return lead + (corrected.replace("\n", "\r\n") if crlf else corrected) + trail
+        deadline = time.perf_counter() + self.settings.max_generate_seconds
 
-    def _rewrite_chunk(self, chunk, scores, options, timings, fallbacks, on_token, cancelled) -> str:
+        def emit(piece: str) -> None:
+            # Only text the guards accepted is streamed, so a client never shows a rejected rewrite:
+            # the pieces joined are exactly the result's `corrected`.
+            if on_token is not None and piece:
+                on_token(piece.replace("\n", "\r\n") if crlf else piece)
+
+        if on_token is not None and lead:
+            on_token(lead)
+        outputs: list[str] = []
+        for index, chunk in enumerate(chunks):
+            output, reason = self._rewrite_chunk(chunk.text, scores, options, timings, cancelled, deadline)
+            if reason == Fallback.OUT_OF_TIME:
+                rest = chunks[index:]
+                outputs += [c.text for c in rest]
+                emit(join_chunks([c.text for c in rest], rest))
+                kept[Fallback.OUT_OF_TIME] = len(rest)
+                break
+            if reason:
+                kept[reason] += 1
+            outputs.append(output)
+            emit(output + chunk.separator)
+        if on_token is not None and trail:
+            on_token(trail)
+        corrected = join_chunks(outputs, chunks)
+        return lead + (corrected.replace("\n", "\r\n") if crlf else corrected) + trail, len(chunks)
+
+    def _kept_warning(self, reason: Fallback, count: int, total: int) -> str:
+        if reason == Fallback.OUT_OF_TIME:
+            return (
+                f"Kept the rest of your draft unchanged ({count} of {total} parts): proofreading stops after "
+                f"{self.settings.max_generate_seconds:g} s per request. Proofread the rest separately for a full check."
+            )
+        where = "" if total == 1 else f" in {count} of {total} parts"
+        return f"Kept your original text{where}: {reason.text}."
+
+    def _rewrite_chunk(self, chunk, scores, options, timings, cancelled, deadline) -> tuple[str, Fallback | None]:
+        """The chunk's accepted rewrite and None, or the chunk itself and why it was kept."""
         chat_format = self.engine.chat_format
         prompt = prompts.render_prompt(prompts.messages(chunk, scores, few_shot=self.settings.few_shot), chat_format)
-        max_tokens = options.max_tokens or default_max_tokens(self.engine.count_tokens(chunk))
+        longest = default_max_tokens(self.engine.count_tokens(chunk))
+        if self.engine.context_room(prompt, chunk) < longest:
+            return chunk, Fallback.TOO_LONG_FOR_CONTEXT
+        if time.perf_counter() >= deadline:
+            return chunk, Fallback.OUT_OF_TIME
+        watch = _ChunkWatch(chunk, deadline)
         generation = self.engine.generate(
             prompt,
-            max_tokens=max_tokens,
+            max_tokens=options.max_tokens or longest,
             temperature=options.temperature,
             top_p=options.top_p,
             seed=options.seed,
-            on_token=on_token,
             cancelled=cancelled,
             email=chunk,
+            stop_when=watch,
         )
         timings.generate_ms += generation.prompt_ms + generation.generate_ms
         timings.prompt_tokens += generation.prompt_tokens
         timings.generated_tokens += generation.generated_tokens
+        if watch.out_of_time:
+            return chunk, Fallback.OUT_OF_TIME
 
         candidate = clean_output(generation.text)
         reason = refusal(chunk, candidate, generation.finish_reason)
         if reason:
-            fallbacks.append(reason)
-            return chunk
-        return candidate
+            return chunk, reason
+        return keep_line_breaks(chunk, candidate), None
+
+
+class _ChunkWatch:
+    """Ends a chunk's generation as soon as the guards would reject it whatever comes next (it runs far
+    past the draft or repeats itself), or when the request's time is up: a degenerate rewrite costs a few
+    words, not the whole token limit."""
+
+    def __init__(self, chunk: str, deadline: float) -> None:
+        self.runaway = RunawayCheck(chunk)
+        self.deadline = deadline
+        self.pieces: list[str] = []
+        self.out_of_time = False
+
+    def __call__(self, piece: str) -> bool:
+        self.pieces.append(piece)
+        if time.perf_counter() >= self.deadline:
+            self.out_of_time = True
+            return True
+        # Words are complete at whitespace; the output is checked as the final guard will see it.
+        if not any(ch.isspace() for ch in piece):
+            return False
+        return self.runaway.reason(clean_output("".join(self.pieces))) is not None

@@ -146,9 +146,9 @@ def main(argv: list[str] | None = None) -> dict:
         )
     results["peak_rss_mb"] = peak_rss_mb()
     if args.result_file:
-        import llama_cpp
+        from backend.llama_runtime import system_info
 
-        results["system_info"] = llama_cpp.llama_print_system_info().decode().strip()
+        results["system_info"] = system_info()
         args.result_file.write_text(json.dumps(results))
         return results
     path = write_result("decoding", results, args.quick)

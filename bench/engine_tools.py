@@ -37,8 +37,9 @@ def shared_prefix_tokens(proofreader: LlamaProofreader) -> int:
 
 def keep_cached(proofreader: LlamaProofreader, n: int) -> None:
     """Forget cached tokens after the first `n` (a different email was proofread last)."""
-    import llama_cpp
+    from backend.llama_runtime import load
 
+    llama_cpp = load()
     llm = proofreader.engine.llm
     if llm.n_tokens > n:
         llama_cpp.llama_memory_seq_rm(llama_cpp.llama_get_memory(llm.ctx), -1, n, -1)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from bench.common import BENCH_DIR, OUT_DIR
 

@@ -29,6 +29,7 @@ class DataConfig:
     synthetic_errors: int = 1500  # noisy email -> clean email
     unchanged: int = 400  # clean email -> itself
     tone_pairs: int = 300  # blunted email -> polite original
+    email_tone_pairs: int = 0  # human-rated email -> a politer version of it (training.data.email_tone_pairs; 29 at most)
     instructions: int = 100  # general instruction examples (Alpaca)
     sharegpt: int = 0  # conversations in the ShareGPT/FineTome schema
     errors_per_word: float = 0.05
@@ -65,6 +66,9 @@ class TrainConfig:
     save_total_limit: int = 3
     threads: int = 2
     fast_loss: bool = True  # lm_head + cross-entropy only where the loss is computed
+    # Off: activations of batch 8 x 384 tokens fit easily in RAM, and recomputing the forward pass in the
+    # backward pass (trl's default) costs time on 2 cores.
+    gradient_checkpointing: bool = False
     bf16: str = "auto"  # bf16 autocast: "auto" = where the CPU has bf16 instructions (training.cpu), "on", "off"
     max_grad_norm: float = 1.0
 
@@ -74,6 +78,9 @@ class Recipe:
     name: str
     base: str = "gemma3-270m"
     seed: int = 42
+    # Continue from another run's adapter (a folder with adapter_config.json, e.g. training/runs/<run>/adapter):
+    # a second stage on new data starts from what the first one learned. Its LoRA shape wins over `lora`.
+    init_adapter: str | None = None
     data: DataConfig = field(default_factory=DataConfig)
     lora: LoraConfig = field(default_factory=LoraConfig)
     train: TrainConfig = field(default_factory=TrainConfig)

@@ -5,14 +5,17 @@
         --model tuned=gemma3-270m+models/gemma3-270m-proofread-lora.gguf \\
         --out training/runs/eval-v1 [--limit 50] [--clean-limit 40]
 
-A model spec is LABEL=BASE[+ADAPTER.gguf][+runtime][+fewshot][+gguf:PATH] (BASE: gemma3-270m | smollm2-135m;
-an adapter is merged into the base as the backend serves it, `+runtime` applies it at every step instead),
-or `harper=harper` for the rule-based baseline (harper.js, first suggestion per lint; training/baselines/).
-Metrics, on the held-out JFLEG validation split (training.data.jfleg, never trained on):
-  GLEU (multi-reference, outputs tokenized like JFLEG), exact match with a reference, output/input
-  length ratio, guard fallbacks, seconds per sentence;
-and on clean emails from AESLC dev (never trained on): the share returned unchanged, the share of
-words changed, seconds per email. Writes results.json and results.md. Texts are not written unless
+A model spec is LABEL=BASE[+ADAPTER.gguf][+runtime][+fewshot][+2pass][+gguf:PATH] (BASE: gemma3-270m |
+smollm2-135m; an adapter is merged into the base as the backend serves it, `+runtime` applies it at every
+step instead, `+2pass` proofreads the first output once more), or `harper=harper` for the rule-based
+baseline (harper.js, first suggestion per lint; training/baselines/).
+Metrics, on data never trained on:
+  JFLEG validation split (training.data.jfleg): GLEU (multi-reference, outputs tokenized like JFLEG),
+    exact match with a reference, output/input length ratio, guard fallbacks, seconds per sentence;
+  FCE test (--fce-limit N sentences, a fixed seeded sample; 0 = none, -1 = all 2,722): ERRANT span-based
+    F0.5, precision, recall (training.errant_score);
+  CWEB test sentences both annotators left unchanged (--cweb-limit N): the share that comes back unchanged;
+  clean emails from AESLC dev: the share returned unchanged, the share of words changed, seconds per email. Writes results.json and results.md. Texts are not written unless
 --save-outputs is given (they are public data sets, but the habit of not logging text stays)."""
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from pathlib import Path
 from backend.config import Settings
 from backend.diff import changed_word_share
 from training.data import emails as email_data
-from training.data import jfleg
+from training.data import gec_corpora, jfleg
 from training.gleu import corpus_gleu
 from training.textnorm import detokenize, tokenize
 
 CLEAN_SEED = 7
+SAMPLE_SEED = 11  # fixes which FCE / CWEB test sentences a limited run scores
 
 
 @dataclass
@@ -42,6 +46,7 @@ class ModelSpec:
     few_shot: bool = False
     model_path: str | None = None
     merge: bool = True  # the adapter folded into the base, as the backend serves it; `+runtime` applies it per step
+    passes: int = 1  # `+2pass`: proofread the output once more (a classic GEC gain: fixes uncovered by the first pass)
 
     @classmethod
     def parse(cls, text: str) -> "ModelSpec":
@@ -55,6 +60,8 @@ class ModelSpec:
                 spec.few_shot = True
             elif part == "runtime":
                 spec.merge = False
+            elif part == "2pass":
+                spec.passes = 2
             elif part.startswith("gguf:"):
                 spec.model_path = part[5:]
             else:
@@ -66,6 +73,22 @@ def validation_rows(limit: int | None = None) -> list[dict]:
     """The held-out JFLEG validation sentences in id order (the first `limit` for quick runs)."""
     _, validation = jfleg.split(jfleg.load())
     return sorted(validation, key=lambda r: r["id"])[:limit]
+
+
+def fce_test_pairs(limit: int) -> list[gec_corpora.Pair]:
+    """FCE test sentences (evaluation only): all of them with limit -1, else a fixed seeded sample."""
+    if limit == 0:
+        return []
+    pairs = gec_corpora.load_fce("test", evaluation=True)
+    return pairs if limit < 0 else random.Random(SAMPLE_SEED).sample(pairs, min(limit, len(pairs)))
+
+
+def cweb_unchanged_sources(limit: int) -> list[str]:
+    """CWEB test sentences that both annotators left as they were: a proofreader should too."""
+    if limit == 0:
+        return []
+    sources = [p.source for p in gec_corpora.load_cweb("test", evaluation=True) if gec_corpora.unchanged_by_all(p)]
+    return sources if limit < 0 else random.Random(SAMPLE_SEED).sample(sources, min(limit, len(sources)))
 
 
 def clean_emails(limit: int, max_words: int = 80) -> list[str]:
@@ -107,11 +130,60 @@ def settings_for(spec: ModelSpec, threads: int = 2) -> Settings:
 def make_proofreader(spec: ModelSpec, scorer, threads: int = 2):
     from backend.factory import build_proofreader
 
-    return build_proofreader(settings_for(spec, threads), scorer=scorer)
+    proofreader = build_proofreader(settings_for(spec, threads), scorer=scorer)
+    return RepeatedProofreader(proofreader, spec.passes) if spec.passes > 1 else proofreader
+
+
+class RepeatedProofreader:
+    """Proofreads the output again while the previous pass changed something, up to `passes` passes;
+    the result reads as one proofread of the original."""
+
+    def __init__(self, proofreader, passes: int):
+        self.proofreader, self.passes = proofreader, passes
+
+    def proofread(self, text: str):
+        from backend.diff import word_diff
+
+        first = result = self.proofreader.proofread(text)
+        fallbacks, warnings = list(first.fallbacks), list(first.warnings)
+        generated, generate_ms = first.timings.generated_tokens, first.timings.generate_ms
+        for _ in range(self.passes - 1):
+            if not result.changed:
+                break
+            result = self.proofreader.proofread(result.corrected)
+            fallbacks += [f for f in result.fallbacks if f not in fallbacks]
+            warnings += result.warnings
+            generated += result.timings.generated_tokens
+            generate_ms += result.timings.generate_ms
+        timings = result.timings.model_copy(update={"generated_tokens": generated, "generate_ms": generate_ms})
+        return result.model_copy(update={"original": text, "changed": result.corrected != text, "diff": word_diff(text, result.corrected),
+                                         "scores_before": first.scores_before, "fallbacks": fallbacks, "warnings": warnings,
+                                         "timings": timings})
+
+
+def evaluate_fce(proofreader, pairs: list[gec_corpora.Pair], label: str, progress: bool) -> tuple[dict, list]:
+    from tqdm import tqdm
+
+    from training.errant_score import corpus_f05
+
+    outputs = [proofreader.proofread(p.source).corrected for p in tqdm(pairs, desc=f"{label} fce", disable=not progress)]
+    scores = corpus_f05([p.source for p in pairs], outputs, [p.target for p in pairs])
+    metrics = {"fce_sentences": len(pairs), "fce_f05": scores["f0.5"], "fce_precision": scores["precision"],
+               "fce_recall": scores["recall"], "fce_edit_counts": {k: scores[k] for k in ("tp", "fp", "fn")}}
+    return metrics, [{"id": p.id, "source": p.source, "output": o} for p, o in zip(pairs, outputs)]
+
+
+def evaluate_cweb(proofreader, sources: list[str], label: str, progress: bool) -> tuple[dict, list]:
+    from tqdm import tqdm
+
+    outputs = [proofreader.proofread(s).corrected for s in tqdm(sources, desc=f"{label} cweb", disable=not progress)]
+    kept = sum(o == s for s, o in zip(sources, outputs))
+    metrics = {"cweb_unchanged_sentences": len(sources), "cweb_kept_unchanged": round(kept / max(len(sources), 1), 4)}
+    return metrics, [{"source": s, "output": o} for s, o in zip(sources, outputs) if o != s]
 
 
 def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer, progress: bool = True, threads: int = 2,
-                   tones: list[tuple[str, str]] = ()) -> tuple[dict, dict]:
+                   tones: list[tuple[str, str]] = (), fce: list[gec_corpora.Pair] = (), cweb: list[str] = ()) -> tuple[dict, dict]:
     from tqdm import tqdm
 
     proofreader = make_proofreader(spec, scorer, threads)
@@ -124,7 +196,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         start = time.perf_counter()
         result = proofreader.proofread(text)
         seconds.append(time.perf_counter() - start)
-        fallbacks += any(f.refused_rewrite for f in result.fallbacks)
+        fallbacks += any(f.guarded for f in result.fallbacks)
         generated_tokens += result.timings.generated_tokens
         generate_ms += result.timings.generate_ms
         hyp = tokenize(result.corrected).split()
@@ -140,7 +212,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         result = proofreader.proofread(email)
         email_seconds.append(time.perf_counter() - start)
         unchanged += result.corrected == email
-        email_fallbacks += any(f.refused_rewrite for f in result.fallbacks)
+        email_fallbacks += any(f.guarded for f in result.fallbacks)
         changed_words.append(changed_word_share(email, result.corrected))
         outputs["clean"].append({"source": email, "output": result.corrected})
     tone_rude_before, tone_rude_after, tone_exact, tone_distance = 0, 0, 0, []
@@ -168,6 +240,13 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         "clean_guard_fallbacks": round(email_fallbacks / m, 4),
         "s_per_email": round(sum(email_seconds) / m, 3),
     }
+    metrics["passes"] = spec.passes
+    if fce:
+        fce_metrics, outputs["fce"] = evaluate_fce(proofreader, list(fce), spec.label, progress)
+        metrics.update(fce_metrics)
+    if cweb:
+        cweb_metrics, outputs["cweb_changed"] = evaluate_cweb(proofreader, list(cweb), spec.label, progress)
+        metrics.update(cweb_metrics)
     if tones:
         metrics.update({"tone_cases": len(tones), "tone_rude_before": round(tone_rude_before / len(tones), 4),
                         "tone_rude_after": round(tone_rude_after / len(tones), 4),
@@ -203,6 +282,17 @@ def markdown(results: dict) -> str:
                 value = f"{100 * value:.1f}%"
             cells.append(str(value))
         lines.append("| " + " | ".join(cells) + " |")
+    gec = [m for m in results["models"] if m.get("fce_sentences") or m.get("cweb_unchanged_sentences")]
+    if gec:
+        copy = results["reference"].get("fce_copy_source", {})
+        lines += ["", f"FCE test: {results.get('fce_sentences', 0)} sentences, ERRANT span-based F0.5 (copying the source: "
+                  f"{copy.get('f0.5', '-')}); CWEB test: {results.get('cweb_unchanged_sentences', 0)} sentences both annotators "
+                  "left unchanged, share returned unchanged.", "",
+                  "| model | passes | FCE F0.5 | precision | recall | CWEB kept unchanged |", "|---|---|---|---|---|---|"]
+        for m in gec:
+            kept = f"{100 * m['cweb_kept_unchanged']:.1f}%" if "cweb_kept_unchanged" in m else "-"
+            lines.append(f"| {m['label']} | {m.get('passes', 1)} | {m.get('fce_f05', '-')} | {m.get('fce_precision', '-')} | "
+                         f"{m.get('fce_recall', '-')} | {kept} |")
     toned = [m for m in results["models"] if m.get("tone_cases")]
     if toned:
         lines += ["", f"Tone restoration: {toned[0]['tone_cases']} polite AESLC dev emails blunted by the training rules "
@@ -215,18 +305,23 @@ def markdown(results: dict) -> str:
 
 
 def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, save_outputs: bool, threads: int = 2,
-        tone_limit: int = 0) -> dict:
+        tone_limit: int = 0, fce_limit: int = 0, cweb_limit: int = 0) -> dict:
     from training.data.scoring import load_scorer
 
     scorer, scorer_name = load_scorer("auto")
     rows = validation_rows(limit)
     emails = clean_emails(clean_limit)
     tones = tone_cases(tone_limit, skip=clean_limit) if tone_limit else []
-    results = {"jfleg_sentences": len(rows), "clean_emails": len(emails), "scorer": scorer_name, "llama_threads": threads,
-               "reference": reference_rows(rows), "models": []}
+    fce, cweb = fce_test_pairs(fce_limit), cweb_unchanged_sources(cweb_limit)
+    results = {"jfleg_sentences": len(rows), "clean_emails": len(emails), "fce_sentences": len(fce), "cweb_unchanged_sentences": len(cweb),
+               "scorer": scorer_name, "llama_threads": threads, "reference": reference_rows(rows), "models": []}
+    if fce:
+        from training.errant_score import corpus_f05
+
+        results["reference"]["fce_copy_source"] = corpus_f05([p.source for p in fce], [p.source for p in fce], [p.target for p in fce])
     out.mkdir(parents=True, exist_ok=True)
     for spec in specs:
-        metrics, outputs = evaluate_model(spec, rows, emails, scorer, threads=threads, tones=tones)
+        metrics, outputs = evaluate_model(spec, rows, emails, scorer, threads=threads, tones=tones, fce=fce, cweb=cweb)
         results["models"].append(metrics)
         if save_outputs:
             (out / f"outputs-{spec.label}.json").write_text(json.dumps(outputs, indent=1, ensure_ascii=False))
@@ -244,8 +339,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--save-outputs", action="store_true", help="also write every output text")
     parser.add_argument("--threads", type=int, default=2, help="llama.cpp threads (1 is faster when the cores are busy)")
     parser.add_argument("--tone-limit", type=int, default=0, help="also score N blunted AESLC dev emails (tone restoration)")
+    parser.add_argument("--fce-limit", type=int, default=0, help="also score N FCE test sentences with ERRANT F0.5 (-1: all 2,722)")
+    parser.add_argument("--cweb-limit", type=int, default=0, help="also check N unchanged CWEB test sentences come back unchanged (-1: all)")
     args = parser.parse_args(argv)
-    results = run([ModelSpec.parse(m) for m in args.model], args.out, args.limit, args.clean_limit, args.save_outputs, args.threads, args.tone_limit)
+    results = run([ModelSpec.parse(m) for m in args.model], args.out, args.limit, args.clean_limit, args.save_outputs, args.threads,
+                  args.tone_limit, args.fce_limit, args.cweb_limit)
     print(markdown(results))
 
 

@@ -47,8 +47,8 @@ def ensure_tools() -> Path:
 def run_converter(script: str, args: list[str]) -> subprocess.CompletedProcess:
     """Runs a converter with the vendored gguf-py first on the path."""
     tools = ensure_tools()
-    env = {"PYTHONPATH": str(tools / "gguf-py"), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "PATH": "/usr/bin:/bin", "NO_LOCAL_GGUF": ""}
+    # The offline variables come with os.environ (training/__init__.py sets them).
+    env = {"PYTHONPATH": str(tools / "gguf-py"), "PATH": "/usr/bin:/bin", "NO_LOCAL_GGUF": ""}
     import os
 
     env = {**os.environ, **env}

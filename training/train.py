@@ -292,9 +292,14 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
     }
     (run_dir / "run_info.json").write_text(json.dumps(info, indent=2))
 
-    peft_config = LoraConfig(r=recipe.lora.r, lora_alpha=recipe.lora.alpha, lora_dropout=recipe.lora.dropout,
-                             target_modules=recipe.lora.target_modules, task_type="CAUSAL_LM", bias="none")
-    model = get_peft_model(model, peft_config)
+    if recipe.init_adapter:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(REPO_ROOT / recipe.init_adapter), is_trainable=True)
+    else:
+        peft_config = LoraConfig(r=recipe.lora.r, lora_alpha=recipe.lora.alpha, lora_dropout=recipe.lora.dropout,
+                                 target_modules=recipe.lora.target_modules, task_type="CAUSAL_LM", bias="none")
+        model = get_peft_model(model, peft_config)
 
     t = recipe.train
     args = SFTConfig(
@@ -314,6 +319,7 @@ def train(recipe: Recipe, run_dir: Path, resume: bool = False, data_dir: Path | 
         eval_strategy="steps" if val_tok and t.eval_steps > 0 else "no",
         eval_steps=t.eval_steps if t.eval_steps > 0 else None,
         max_grad_norm=t.max_grad_norm,
+        gradient_checkpointing=t.gradient_checkpointing,
         seed=recipe.seed,
         data_seed=recipe.seed,
         train_sampling_strategy="group_by_length" if t.group_by_length else "random",

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend.api.errors import error_response, install_error_handlers
+from backend.api.middleware import AllowedHosts, BodySizeLimit
 from backend.api.routes import router
 from backend.api.worker import ModelWorker
 from backend.config import Settings
@@ -58,8 +59,6 @@ def create_app(settings: Settings | None = None, proofreader=None) -> FastAPI:
             if not hmac.compare_digest(supplied.encode(), settings.api_key.encode()):
                 return error_response(401, "unauthorized", "Missing or wrong API key.")
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > max_body:
-            return error_response(413, "too_large", f"The request is over {max_body:,} bytes.")
         started = time.perf_counter()
         response = await call_next(request)
         # Sizes and timings only: the request body (the email) is never logged.
@@ -69,6 +68,9 @@ def create_app(settings: Settings | None = None, proofreader=None) -> FastAPI:
         )
         return response
 
+    # Added last, so they run first: a refused host or an oversized body costs nothing further.
+    app.add_middleware(BodySizeLimit, max_bytes=max_body)
+    app.add_middleware(AllowedHosts, hosts=settings.resolved_allowed_hosts())
     install_error_handlers(app)
     app.include_router(router)
     return app

@@ -35,9 +35,9 @@ def _versions() -> dict[str, str]:
 
     versions = {"backend": backend.__version__, "python": platform.python_version(), "fastapi": fastapi.__version__}
     try:
-        import llama_cpp
+        from backend.llama_runtime import load
 
-        versions["llama_cpp_python"] = llama_cpp.__version__
+        versions["llama_cpp_python"] = load().__version__
     except ImportError:
         pass
     return versions
@@ -77,6 +77,9 @@ async def proofread(body: ProofreadRequest, request: Request) -> Result:
         cancelled.set()  # if the client went away, the worker drops the job
 
 
+_HEARTBEAT_SECONDS = 0.5
+
+
 def _sse(event: str, data: dict) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -94,7 +97,13 @@ async def proofread_stream(body: ProofreadRequest, request: Request) -> Streamin
     async def stream():
         try:
             while True:
-                kind, value = await events.next_async()
+                try:
+                    kind, value = await asyncio.wait_for(events.next_async(), _HEARTBEAT_SECONDS)
+                except asyncio.TimeoutError:
+                    # An SSE comment, which clients skip: text comes only once a part of the email is done,
+                    # and a write is how a client that left shows up, so the worker stops mid-part.
+                    yield ": working\n\n"
+                    continue
                 if kind == "token":
                     yield _sse("token", {"text": value})
                     continue

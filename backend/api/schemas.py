@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
 
 from backend.types import ModelInfo, Options
 
@@ -16,6 +18,20 @@ class TextRequest(BaseModel):
 
 class ProofreadRequest(TextRequest):
     options: Options = Field(default_factory=Options)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_known_fields(cls, body: Any) -> Any:
+        # A top-level "temperature" would otherwise be ignored without a word and the request run greedy.
+        unknown = sorted(set(body) - set(cls.model_fields)) if isinstance(body, dict) else []
+        if unknown:
+            names = ", ".join(str(name).encode("ascii", "backslashreplace").decode() for name in unknown)
+            raise ValueError(
+                f"unknown field(s) {names}: a request has only `text` and `options`; generation settings "
+                f"({', '.join(Options.model_fields)}) go inside `options`, e.g. "
+                '{"text": "...", "options": {"temperature": 0.2}}'
+            )
+        return body
 
 
 class ErrorDetail(BaseModel):

@@ -95,9 +95,9 @@ class DraftVerifyDecoder:
 
     # 48 was the fastest of 8-64 on 100-word emails (bench/NOTES.md); drafts shrink after a miss anyway.
     def __init__(self, llm, max_draft: int = 48, max_ngram: int = 3) -> None:
-        import llama_cpp
+        from backend.llama_runtime import load
 
-        self._lib = llama_cpp
+        llama_cpp = self._lib = load()
         self.llm = llm
         self.max_draft = max_draft
         self.max_ngram = max_ngram

@@ -20,7 +20,7 @@ class Generation:
     generated_tokens: int
     prompt_ms: float
     generate_ms: float
-    finish_reason: str  # "stop" or "length"
+    finish_reason: str  # "stop", "length", or "stopped" (the caller's stop_when said so)
 
 
 class LlamaEngine:
@@ -37,7 +37,9 @@ class LlamaEngine:
         merge_adapter: bool = False,
         cache_dir: Path | None = None,
     ):
-        from llama_cpp import Llama
+        from backend.llama_runtime import load
+
+        Llama = load().Llama
 
         self.model_path = Path(model_path)
         self.adapter_path = Path(adapter_path) if adapter_path else None
@@ -85,6 +87,10 @@ class LlamaEngine:
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode(), add_bos=False, special=False))
 
+    def context_room(self, prompt: str, email: str | None = None) -> int:
+        """Tokens left in the context window for the reply to `prompt` (negative: it does not fit)."""
+        return self.llm.n_ctx() - len(self.tokenize_prompt(prompt, email)[0])
+
     def generate(
         self,
         prompt: str,
@@ -96,9 +102,11 @@ class LlamaEngine:
         on_token: Callable[[str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
         email: str | None = None,
+        stop_when: Callable[[str], bool] | None = None,
     ) -> Generation:
         """`email`: the user's text inside `prompt`. It is tokenized as plain text, and draft_verify
-        drafts from it (the output mostly copies it)."""
+        drafts from it (the output mostly copies it). `stop_when` sees each decoded piece, like
+        `on_token`, and ends the generation early by returning True (finish_reason "stopped")."""
         prompt_ids, email_start = self.tokenize_prompt(prompt, email)
         room = self.llm.n_ctx() - len(prompt_ids)
         if room < 8:
@@ -135,6 +143,9 @@ class LlamaEngine:
                     pieces.append(piece)
                     if on_token is not None:
                         on_token(piece)
+                    if stop_when is not None and stop_when(piece):
+                        finish_reason = "stopped"
+                        break
                 if len(out_ids) >= max_tokens:
                     break
         finally:

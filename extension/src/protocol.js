@@ -58,7 +58,8 @@ export const MESSAGE_TYPES = {
   // Sent every 15 s while waiting: an incoming event keeps Chrome from stopping an idle service
   // worker (30 s) in the middle of a slow, non-streamed request.
   "proofread/keepalive": { requestId: isNonEmptyString },
-  // background -> content, over the same port
+  // background -> content, over the same port. A token is a piece of the correction that the backend's
+  // guards have accepted (its part of the email is done): the panel can show it as it comes.
   "proofread/token": { requestId: isNonEmptyString, text: isString },
   "proofread/result": { requestId: isNonEmptyString, result: isResult },
   "proofread/error": { requestId: isNonEmptyString, error: isErrorInfo },

@@ -2,11 +2,9 @@
 itself (status codes, error bodies, framing, auth, CORS, limits) is tested in process with a fake
 core, in seconds: tests/backend/test_api_contract.py."""
 
-import json
-
 import httpx
 
-from tests.conftest import free_port, start_backend, stop_backend
+from tests.conftest import free_port, read_events, start_backend, stop_backend
 
 EMAIL = "Hi Sam,\n\nI has attached the report you ask for.\n\nBest,\nDana"
 SHORT = {"max_tokens": 24}
@@ -33,20 +31,10 @@ def test_score_returns_both_indicators(live_backend):
     assert {"value", "label", "emoji", "reasons"} <= set(scores["politeness"]) and "emoji" in scores["sentiment"]
 
 
-def _read_events(response):
-    events, event = [], None
-    for line in response.iter_lines():
-        if line.startswith("event: "):
-            event = line[len("event: ") :]
-        elif line.startswith("data: "):
-            events.append((event, json.loads(line[len("data: ") :])))
-    return events
-
-
 def test_stream_sends_tokens_then_the_result(live_backend):
     with httpx.stream("POST", f"{live_backend}/v1/proofread/stream", json={"text": EMAIL, "options": SHORT}, timeout=120) as response:
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
-        events = _read_events(response)
+        events = read_events(response)
     kinds = [kind for kind, _ in events]
     assert kinds[-1] == "result" and kinds.count("token") >= 1 and set(kinds[:-1]) == {"token"}
     assert events[-1][1]["original"] == EMAIL
@@ -70,6 +58,6 @@ def test_key_and_an_unreachable_space_through_real_uvicorn_without_a_model():
         response = httpx.post(f"{url}/v1/proofread", json={"text": EMAIL}, headers=key, timeout=60)
         assert response.status_code == 502 and response.json()["error"]["code"] == "upstream_unavailable"
         with httpx.stream("POST", f"{url}/v1/proofread/stream", json={"text": EMAIL}, headers=key, timeout=60) as stream:
-            assert _read_events(stream) == [("error", response.json())]
+            assert read_events(stream) == [("error", response.json())]
     finally:
         stop_backend(process)

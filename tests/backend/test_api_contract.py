@@ -31,8 +31,9 @@ ROUTES = ["/v1/proofread", "/v1/proofread/stream", "/v1/score"]
 def client_for(proofreader=None, **settings) -> TestClient:
     """A client of the real app; `with` runs its start-up (the worker) and shut-down."""
     app = create_app(Settings(**settings), proofreader or FakeProofreader(settings.get("max_input_chars", 20_000)))
-    # Server errors come back as responses (as a client sees them), not as exceptions in the test.
-    return TestClient(app, raise_server_exceptions=False)
+    # Server errors come back as responses (as a client sees them), not as exceptions in the test; the
+    # Host is one the server answers to by default (Settings.allowed_hosts).
+    return TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
 
 
 @pytest.fixture
@@ -42,10 +43,13 @@ def client():
 
 
 def sse_events(text: str) -> list[tuple[str, dict]]:
-    """Strict SSE framing: every event is `event: NAME` then `data: JSON`, ended by a blank line."""
+    """Strict SSE framing: every event is `event: NAME` then `data: JSON`, ended by a blank line; a
+    block may also be the `: working` heartbeat comment, which clients skip."""
     assert text.endswith("\n\n")
     events = []
     for block in text[:-2].split("\n\n"):
+        if block == ": working":
+            continue
         event_line, data_line = block.split("\n")
         assert event_line.startswith("event: ") and data_line.startswith("data: ")
         events.append((event_line[len("event: "):], json.loads(data_line[len("data: "):])))
@@ -147,6 +151,24 @@ def test_a_body_over_the_byte_limit_is_refused_before_parsing():
         response = client.post("/v1/proofread", content=content, headers={"content-type": "application/json"})
     assert_error(response, 413, "too_large")
     assert proofreader.calls == 0
+
+
+def test_a_body_without_content_length_is_cut_off_at_the_byte_limit():
+    proofreader = FakeProofreader(max_input_chars=100)
+    with client_for(proofreader, max_input_chars=100) as client:
+        chunks = (b'{"text": "' if i == 0 else b"a" * 10_000 for i in range(8))  # chunked: no Content-Length
+        response = client.post("/v1/proofread", content=chunks, headers={"content-type": "application/json"})
+    assert_error(response, 413, "too_large")
+    assert proofreader.calls == 0
+
+
+def test_a_host_the_server_does_not_answer_to_is_400():
+    with client_for() as client:
+        refused = client.get("/v1/health", headers={"Host": "rebound.example"})
+        assert_error(refused, 400, "host_not_allowed")
+        assert client.get("/v1/health", headers={"Host": "localhost:8000"}).status_code == 200
+    with client_for(allowed_hosts=["proofread.example.com"]) as client:
+        assert client.get("/v1/health", headers={"Host": "proofread.example.com"}).status_code == 200
 
 
 def test_unknown_route_and_wrong_method_have_error_bodies(client):

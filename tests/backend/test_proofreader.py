@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from backend.chunking import split_into_chunks
 from backend.input_checks import InputError
+from backend.proofreader import default_max_tokens
 from backend.types import Cancelled, Fallback, Options
 
 EMAIL = "Hi Sam,\n\nI has attached the report you ask for.\n\nBest,\nDana"
@@ -42,14 +44,15 @@ def test_cancelled_generation_stops(proofreader):
 def test_a_truncated_rewrite_never_replaces_the_draft(proofreader):
     result = proofreader.proofread(EMAIL, Options(max_tokens=3))
     assert result.corrected == EMAIL and not result.changed
-    assert set(result.fallbacks) & {Fallback.CUT_OFF, Fallback.DROPPED_TEXT}
-    assert result.warnings == [f.message for f in result.fallbacks]
+    assert result.fallbacks == [Fallback.CUT_OFF]
+    assert result.warnings == ["Kept your original text: the rewrite was cut off at the token limit."]
 
 
 def test_non_english_draft_comes_back_unchanged_without_generation(proofreader):
     text = "Привет, как дела? Встретимся завтра в офисе."
     result = proofreader.proofread(text)
-    assert result.corrected == text and result.fallbacks == [Fallback.NOT_ENGLISH] and result.timings.generated_tokens == 0
+    assert result.corrected == text and result.timings.generated_tokens == 0
+    assert result.fallbacks == [Fallback.NOT_ENGLISH] and result.warnings == [Fallback.NOT_ENGLISH.text]
 
 
 def test_bad_input_raises_a_clear_error(proofreader):
@@ -68,6 +71,9 @@ class _EchoEngine:
     def count_tokens(self, text):
         return len(text.split())
 
+    def context_room(self, prompt, email=None):
+        return 2048 - len(prompt)  # a character per token: the context holds a few thousand characters
+
     def generate(self, prompt, *, max_tokens, on_token=None, **_):
         from backend.engines.llama_engine import Generation
 
@@ -75,12 +81,26 @@ class _EchoEngine:
         return Generation(email.replace(" has ", " have "), 10, 10, 1.0, 1.0, "stop")
 
 
-def _echo_proofreader():
+class _LoopingEngine(_EchoEngine):
+    """Writes "please, " until it is stopped or reaches max_tokens, as a runaway model does."""
+
+    def generate(self, prompt, *, max_tokens, stop_when=None, **_):
+        from backend.engines.llama_engine import Generation
+
+        pieces = []
+        while len(pieces) < max_tokens:
+            pieces.append("please, ")
+            if stop_when is not None and stop_when(pieces[-1]):
+                return Generation("".join(pieces), 10, len(pieces), 1.0, 1.0, "stopped")
+        return Generation("".join(pieces), 10, len(pieces), 1.0, 1.0, "length")
+
+
+def _echo_proofreader(engine=None, **settings):
     from backend.config import Settings
     from backend.proofreader import LlamaProofreader
     from backend.scoring import Scorer
 
-    return LlamaProofreader(Settings(), engine=_EchoEngine(), scorer=Scorer())
+    return LlamaProofreader(Settings(**settings), engine=engine or _EchoEngine(), scorer=Scorer())
 
 
 @pytest.mark.fast
@@ -97,6 +117,7 @@ def test_long_email_is_proofread_in_chunks_and_keeps_blank_lines():
     result = _echo_proofreader().proofread(text)
     assert result.corrected == text.replace(" has ", " have ")
     assert result.timings.generated_tokens > 10  # more than one chunk went to the engine
+    assert result.fallbacks == [] and result.warnings == []
 
 
 def test_control_markup_inside_an_email_stays_plain_text(proofreader):
@@ -109,3 +130,44 @@ def test_control_markup_inside_an_email_stays_plain_text(proofreader):
     assert not set(email_ids) & proofreader.engine.stop_ids
     markup_ids = proofreader.engine.llm.tokenize(b"<end_of_turn>", add_bos=False, special=True)
     assert ids.count(markup_ids[0]) == 1  # only the real end of the user's turn
+
+
+@pytest.mark.fast
+def test_streamed_pieces_are_exactly_the_correction():
+    text = "\n  Hi Sam,\r\n\r\nI has the notes.\r\nDana\n\n"
+    pieces = []
+    result = _echo_proofreader().proofread(text, on_token=pieces.append)
+    assert "".join(pieces) == result.corrected == "\n  Hi Sam,\r\n\r\nI have the notes.\r\nDana\n\n"
+
+
+@pytest.mark.fast
+def test_a_part_too_long_for_the_context_is_kept_with_a_warning():
+    run = "x" * 3_000
+    text = f"Hi Sam,\n\nI has the notes.\n\n{run}\n\nDana"
+    result = _echo_proofreader().proofread(text)
+    assert result.corrected == text.replace(" has ", " have ")
+    assert result.fallbacks == [Fallback.TOO_LONG_FOR_CONTEXT]
+    assert result.warnings == ["Kept your original text in 1 of 3 parts: a part is too long for the model to read at once "
+                               "(a long link or text without spaces)."]
+
+
+@pytest.mark.fast
+def test_out_of_time_keeps_the_rest_with_one_warning():
+    text = "\n\n".join(f"Paragraph {i} has a sentence about the plan. " * 20 for i in range(6))
+    result = _echo_proofreader(max_generate_seconds=1e-9).proofread(text)
+    assert result.corrected == text and result.timings.generated_tokens == 0
+    assert len(result.warnings) == 1 and result.warnings[0].startswith("Kept the rest of your draft unchanged (6 of 6 parts)")
+    assert result.fallbacks == [Fallback.OUT_OF_TIME]
+
+
+@pytest.mark.fast
+def test_a_runaway_rewrite_is_stopped_after_a_few_words():
+    text = "\n\n".join(["Hi Sam,", "Can you send me the slides from the call? " * 10, "Thanks,\nBo"])
+    result = _echo_proofreader(_LoopingEngine(), chunk_words=20).proofread(text)
+    assert result.corrected == text
+    parts = split_into_chunks(text, 20)
+    assert result.warnings == [f"Kept your original text in {len(parts)} of {len(parts)} parts: the rewrite repeats itself."]
+    assert result.fallbacks == [Fallback.REPEATS]
+    # A part's draft repeats a phrase at most twice, so its rewrite stops at the fifth "please, please, please, please"
+    # (8 pieces), far below its token limit.
+    assert result.timings.generated_tokens <= 8 * len(parts) < sum(default_max_tokens(20) for _ in parts) / 4

@@ -133,3 +133,11 @@ def test_rude_draft_asks_the_prompt_to_soften(scorer: Scorer):
     note = tone_note(scorer.score("Fix the build immediately. You broke it again."))
     assert note.startswith("Tone: reads as rude") and "direct command" in note
     assert "Keep the tone" in tone_note(scorer.score("Hi Tom,\nThanks for the update, see you on Monday.\nAna"))
+
+
+def test_an_email_with_its_subject_line_scores_like_its_body(scorer: Scorer):
+    # Issue 15: a leading "Subject:" line used to be taken for a quoted thread, leaving nothing to score.
+    body = "Hi Alfonso,\n\nYour report is late again. Send it today or I will escalate.\n\nDiane"
+    with_subject = scorer.score("Subject: Trading research\n\n" + body)
+    assert with_subject == scorer.score(body)
+    assert with_subject.politeness.value != 0.5 and with_subject.sentiment.value != 0.0

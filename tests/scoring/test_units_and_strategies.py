@@ -37,3 +37,49 @@ def test_feature_vector_matches_names():
     assert len(strategies.features("Thanks!")) == len(strategies.NAMES)
     assert strategies.features("Thanks!")[strategies.NAMES.index("gratitude")] == 1.0
 
+
+
+def test_a_subject_line_at_the_top_is_skipped_not_taken_for_a_thread():
+    email = "Subject: Q3 budget review\n\nHi Alfonso,\n\nPlease send me the figures by Friday.\n\nThanks,\nDiane"
+    assert units(email) == ["Hi Alfonso, Please send me the figures by Friday. Thanks, Diane"]
+
+
+def test_a_pasted_header_block_is_metadata():
+    email = ("From: Diane Ng <diane@example.com>\nTo: Alfonso Ruiz <alfonso@example.com>\nCc: team@example.com\n"
+             "Date: Tue, 3 Mar 2020 09:14:00 -0800\nSubject: RE: Trading research\n\n"
+             "Alfonso,\nThe report is late again. Fix it today.\nDiane")
+    assert units(email) == ["Alfonso, The report is late again.", "Fix it today. Diane"]
+
+
+def test_a_top_posted_gmail_reply_drops_the_attributed_quote():
+    email = ("Sure, Thursday works for me.\n\nBest,\nSam\n\n"
+             "On Tue, Mar 3, 2020 at 9:14 AM Dana Smith <\ndana@example.com> wrote:\n\n"
+             "Could we meet on Thursday?\nYou never answer on time.")
+    assert units(email) == ["Sure, Thursday works for me. Best, Sam"]
+
+
+def test_an_outlook_reply_drops_everything_from_the_from_header():
+    email = ("Hi Dana,\nThe contract is attached.\nRegards,\nSam\n\n________________________________\n"
+             "From: Dana Smith <dana@example.com>\nSent: Tuesday, March 3, 2020 9:14 AM\nTo: Sam Lee\n"
+             "Subject: contract\n\nWhere is the contract? This is ridiculous.")
+    assert units(email) == ["Hi Dana, The contract is attached. Regards, Sam"]
+    no_separator = email.replace("________________________________\n", "")
+    assert units(no_separator) == ["Hi Dana, The contract is attached. Regards, Sam"]
+
+
+def test_a_reply_below_quoted_lines_is_kept():
+    email = ("On Mon, 2 Mar 2020 at 17:01, Dana Smith <dana@example.com> wrote:\n> Can you send the slides?\n>\n"
+             "> Thanks\n\nYes, I will send them tonight.\nSam")
+    assert units(email) == ["Yes, I will send them tonight. Sam"]
+
+
+def test_header_words_inside_the_writers_text_are_text():
+    email = "Hi all,\nThe offsite is confirmed.\nDate: Friday 12 June\nTo: everyone in the Houston office\nSee you there.\nMaria"
+    assert units(email) == ["Hi all, The offsite is confirmed.", "Date: Friday 12 June",
+                            "To: everyone in the Houston office See you there. Maria"]
+
+
+def test_a_long_line_that_starts_like_a_header_is_prose():
+    email = ("Subject: Access Card Information  Dear Colleagues,  We know you have many questions about your new benefits "
+             "plan, payroll issues and other changes over the next few weeks.")
+    assert units(email) == [email]

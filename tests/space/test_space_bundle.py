@@ -10,6 +10,7 @@ from pathlib import Path
 import gradio
 import pytest
 
+from backend import llama_builds
 from space.bundle import ADAPTER, build_bundle
 from tests.conftest import REPO_ROOT
 
@@ -19,7 +20,7 @@ def _pins(path: Path) -> dict[str, str]:
     for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            name, _, version = line.partition("==")
+            name, _, version = line.split()[0].partition("==")
             pins[name.lower()] = version
     return pins
 
@@ -94,6 +95,13 @@ def test_readme_header_pins_the_gradio_the_tests_ran_with():
 
 def test_space_requirements_use_the_repos_pins_and_leave_gradio_to_the_sdk():
     space, repo = _pins(REPO_ROOT / "space" / "requirements.txt"), _pins(REPO_ROOT / "requirements.txt")
-    assert space["llama-cpp-python"] == "0.3.36"
+    assert space.pop("llama-cpp-python") == llama_builds.VERSION
     assert "gradio" not in space and "gradio_client" not in space
     assert all(repo.get(name) == version for name, version in space.items()), "pins differ from requirements.txt"
+
+
+def test_the_space_builds_llama_cpp_with_the_portable_flags_never_native():
+    """The Space is compiled on one machine and run on another: the same flags as setup's portable build."""
+    line = next(l for l in (REPO_ROOT / "space" / "requirements.txt").read_text().splitlines() if l.startswith("llama-cpp-python"))
+    flags = line.split("--config-settings=cmake.args=", 1)[1].split(";")
+    assert tuple(flags) == llama_builds.PORTABLE.cmake_flags

@@ -62,7 +62,9 @@ def test_fragment_with_newlines_ampersands_and_unicode_round_trips(page, space_u
 
 
 def test_proofread_streams_into_the_page_and_shows_indicators(page, space_url):
-    draft = "hi sam, i has attached the report you ask for. send me you're comments now."
+    # Two parts (over chunk_words=160 words): the page shows the first once the guards have accepted it.
+    paragraph = "hi sam, i has attached the report you ask for. send me you're comments now. " * 6
+    draft = paragraph.strip() + "\n\n" + paragraph.strip()
     # The page is already open: only the fragment changes (no reload), as when a second draft is
     # sent to the same tab; the box must still take it, and the server must get it on Proofread.
     assert page.url.rstrip("/").startswith(space_url.rstrip("/"))
@@ -88,6 +90,9 @@ def test_proofread_streams_into_the_page_and_shows_indicators(page, space_url):
     corrected = page.locator("#corrected textarea").input_value().lower()
     assert "sam" in corrected and "report" in corrected  # the server proofread this draft, not the last one
     assert len(seen) >= 2, f"expected the correction to arrive in pieces, saw {len(seen)} update(s)"
+    # Only text the guards accepted is shown: every update is the start of the final correction.
+    final = page.locator("#corrected textarea").input_value()
+    assert all(final.startswith(value) for value in seen), "the page showed text the final result does not have"
     assert "tokens generated" in page.locator("#status").inner_text()
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)

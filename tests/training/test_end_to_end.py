@@ -42,24 +42,43 @@ def test_tiny_pipeline_end_to_end(tmp_path):
     info = json.loads((run_dir / "run_info.json").read_text())
     assert info["data_hashes"]["train.jsonl"] and info["versions"]["torch"]
 
+    first = json.loads((run_dir / "checkpoint-2" / "progress.json").read_text())
+    assert first["examples_seen"] == 4 and first["tokens_seen"] > 0 and first["sessions"] == 1
     resumed = train(load_recipe(RECIPE, [*overrides[:-1], "train.max_steps=3"]), run_dir, resume=True, data_dir=data_dir)
     assert resumed["global_step"] == 3 and resumed["resumed_from"] == "checkpoint-2"
+    # a resumed run counts on from its checkpoint: examples, tokens and training seconds across sessions
+    assert resumed["examples_seen"] == 6 and resumed["sessions"] == 2
+    assert resumed["tokens_seen"] > first["tokens_seen"] and resumed["train_seconds"] > first["train_seconds"]
+
+    # a second stage starts from the first one's adapter (init_adapter), not from a fresh LoRA (B = 0)
+    from safetensors.torch import load_file
+
+    stage2 = tmp_path / "stage2"
+    train(load_recipe(RECIPE, [*overrides[:-1], "train.max_steps=1", "train.learning_rate=1e-12",
+                               f"init_adapter={run_dir / 'adapter'}"]), stage2, data_dir=data_dir)
+    before, after = (load_file(d / "adapter" / "adapter_model.safetensors") for d in (run_dir, stage2))
+    lora_b = [k for k in before if "lora_B" in k]
+    assert lora_b and any(before[k].abs().max() > 0 for k in lora_b)
+    assert all((before[k] - after[k]).abs().max() < 1e-6 for k in before)
 
     gguf = export_adapter(run_dir / "adapter", run_dir / "adapter.gguf", "gemma3-270m")
     assert gguf.stat().st_size > 100_000
     report = verify(run_dir / "adapter", gguf, "gemma3-270m", max_new_tokens=12,
                     emails=["we was planning to meet on monday.", "Please send me the file.", "Their is a problem with the invoice."])
     # llama.cpp multiplies Q4_K_M weights with 8-bit-quantized activations, torch uses fp32: a 3-step adapter
-    # leaves the base's near-ties ("Please send" / "Send"), which either side may resolve its own way. So:
-    # full agreement on most prompts, and where they part, torch's own logits must nearly tie there (the
-    # two divergences seen, with and without flash attention, were 0.27 and 0.16 apart).
-    assert report["identical"] >= report["prompts"] - 1, report
+    # leaves the base's near-ties ("Please send" / "Send"), which either side may resolve its own way. So
+    # where the two part, torch's own logits must nearly tie there (seen: 0.005 to 0.33 apart; a broken
+    # export, e.g. a wrong LoRA scale, parts at clear winners), and they must run the same model for a
+    # while on at least one prompt. How many prompts agree fully moves with the prompt text (2 of 3 with
+    # the long instruction, 0 of 3 with the short one, every divergence a near-tie).
     assert all(d.get("torch_logit_gap", 0) < 1.0 for d in report["details"]), report
+    assert max(d["common_prefix_tokens"] for d in report["details"]) >= 8, report
 
     # Applied at run time, as the sweeps do: merging would leave a 290 MB copy of this throwaway adapter
     # in the user's cache on every run.
     results = run([ModelSpec("tiny", "gemma3-270m", str(gguf), merge=False)], tmp_path / "eval", limit=2, clean_limit=1,
-                  save_outputs=False)
+                  save_outputs=False, fce_limit=2, cweb_limit=2)
     row = results["models"][0]
     assert row["jfleg_sentences"] == 2 and row["gleu"] is not None and 0 <= row["clean_unchanged"] <= 1
+    assert row["fce_sentences"] == 2 and 0 <= row["fce_f05"] <= 100 and 0 <= row["cweb_kept_unchanged"] <= 1
     assert "| tiny |" in (tmp_path / "eval" / "results.md").read_text()

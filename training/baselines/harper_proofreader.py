@@ -57,7 +57,7 @@ class HarperProofreader:
         corrected, timings.generate_ms = self._correct(text)
         if on_token is not None and corrected:
             on_token(corrected)
-        return finish_result(text, corrected, scores_before, self.scorer, [], self.model_info, timings, started)
+        return finish_result(text, corrected, scores_before, self.scorer, [], [], self.model_info, timings, started)
 
     def _correct(self, text: str) -> tuple[str, float]:
         """(harper.js's correction, milliseconds it took)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,56 @@ def quartile_task(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def tweeteval(split: str) -> tuple[list[str], list[str]]:
     rows = [json.loads(line) for line in data_path("sentiment", f"tweeteval_{split}.jsonl").open(encoding="utf-8")]
     return [r["text"] for r in rows], [r["label"] for r in rows]
+
+
+@dataclass(frozen=True)
+class RatedEmail:
+    """One email of the human-rated corpus: `rating` is the mean of its three gold politeness
+    dimensions (1 impolite ... 5 polite); `seed` is its scenario."""
+
+    email_id: int
+    seed: int
+    text: str
+    rating: float
+
+
+def human_rated_emails(path: Path | None = None) -> list[RatedEmail]:
+    """The 240 human-rated workplace emails (24 scenarios `seed` x 10), in file order."""
+    with (path or data_path("politeness", "emails_human_rated_dev.csv")).open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    gold = [c for c in rows[0] if c.endswith("__GOLD")]
+    return [RatedEmail(int(r["email_id"]), int(r["seed"]), r["text_email"], sum(float(r[c]) for c in gold) / len(gold))
+            for r in rows]
+
+
+@dataclass(frozen=True)
+class FaceActSentence:
+    email_id: int
+    text: str
+    acts: frozenset[str]  # gold face acts, e.g. {"HPos-", "HNeg+"}
+    is_request: bool  # the sentence belongs to the scenario's first message, not to the reply
+
+
+def face_act_sentences() -> list[FaceActSentence]:
+    """The sentences of the human-rated emails with their gold face acts."""
+    with data_path("politeness", "email_sentences_face_acts_dev.csv").open(newline="", encoding="utf-8") as f:
+        return [FaceActSentence(int(r["email_id"]), r["covered_text"], frozenset(a.strip() for a in r["GoldFaceAct"].split(",")),
+                                r["is_request"] == "1") for r in csv.DictReader(f)]
+
+
+def sst2() -> tuple[list[str], np.ndarray]:
+    """SST-2 train phrases (tokenized, lower-cased) and labels (1 positive, 0 negative)."""
+    with data_path("sentiment", "sst2_train.tsv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [r["text"].strip() for r in rows], np.array([int(r["label"]) for r in rows])
+
+
+def sst2_sample(n: int, seed: int) -> tuple[list[str], np.ndarray]:
+    """`n` SST-2 phrases in a fixed random order: embedding all 67k took too long on the shared
+    2-core machine (~80 ms per phrase under load; see the model card)."""
+    texts, labels = sst2()
+    order = np.random.RandomState(seed).permutation(len(texts))[:n]
+    return [texts[i] for i in order], labels[order]
 
 
 def emails(split: str = "dev") -> list[str]:

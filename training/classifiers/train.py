@@ -26,11 +26,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from backend.scoring import strategies
-from backend.scoring.features import politeness_matrix, politeness_names, sentiment_matrix, vader, VADER_NAMES
+from backend.scoring.features import politeness_matrix, politeness_names, vader, VADER_NAMES
 from backend.scoring.linear import WEIGHTS_DIR, LinearHead
 from backend.scoring.politeness import PolitenessClassifier
 from backend.scoring.text_units import units as split_units
 from training.classifiers import data as D
+from training.classifiers import sentiment as S
 
 CHECK_SET = D.ROOT / "tests" / "scoring" / "email_check_set.jsonl"
 HARD_SET = D.ROOT / "tests" / "scoring" / "email_check_set_hard.jsonl"
@@ -205,24 +206,15 @@ def aeslc_rude_share(cfg: Config, clf: PolitenessClassifier) -> dict:
 def sentiment(cfg: Config) -> tuple[dict, LinearHead]:
     """Train on TweetEval test minus a fixed 2,000 held out; report on that held-out part (same
     distribution) and on TweetEval val (an earlier SemEval year: 41% positive vs 19%, a label shift)."""
-    classes = ["negative", "neutral", "positive"]
-    x, y = D.tweeteval("test")
-    vx, vy = D.tweeteval("val")
-    X = sentiment_matrix(x, D.embed_cached(x, "tweet_test"))
-    VX = sentiment_matrix(vx, D.embed_cached(vx, "tweet_val"))
-    y = np.array([classes.index(c) for c in y])
-    vy = np.array([classes.index(c) for c in vy])
-    order = np.random.RandomState(cfg.seed).permutation(len(y))
-    held, train = order[:2000], order[2000:]
+    classes = S.CLASSES
+    tweets = S.tweet_sets(cfg.seed, 2000)
+    x, X, y, held, train, vx, VX, vy = (tweets.texts, tweets.X, tweets.y, tweets.held, tweets.train,
+                                        tweets.val, tweets.X_val, tweets.y_val)
 
     def fit(cols):
         pipe = logreg(cfg.sentiment_C)
         pipe.set_params(logisticregression__class_weight="balanced")  # emails do not share tweets' 48% neutral prior
         return pipe.fit(X[train][:, cols], y[train])
-
-    def vader_pred(texts):
-        comp = np.array([vader().polarity_scores(t)["compound"] for t in texts])
-        return np.where(comp >= 0.05, 2, np.where(comp <= -0.05, 0, 1))
 
     full, emb_only = slice(None), slice(4, None)
     pipe = fit(full)
@@ -230,7 +222,7 @@ def sentiment(cfg: Config) -> tuple[dict, LinearHead]:
     preds = {
         "ours (MiniLM+VADER LR)": (pipe.predict(X[held]), pipe.predict(VX)),
         "MiniLM only LR": (emb_pipe.predict(X[held][:, emb_only]), emb_pipe.predict(VX[:, emb_only])),
-        "VADER compound (+-0.05)": (vader_pred([x[i] for i in held]), vader_pred(vx)),
+        "VADER compound (+-0.05)": (S.vader_classes([x[i] for i in held]), S.vader_classes(vx)),
     }
     res = {"train": "TweetEval test minus 2,000 (10,284)", "held_out": "2,000 of TweetEval test (seed 0)", "shifted": "TweetEval val (2,000)"}
     for name, (p_held, p_val) in preds.items():

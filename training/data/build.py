@@ -15,11 +15,13 @@ from pathlib import Path
 from training.base_models import BASES
 from training.config import REPO_ROOT, DataConfig, Recipe, load_recipe
 from training.data import emails as email_data
-from training.data import gec_corpora, instructions, jfleg, synthetic_errors, tone_pairs
+from training.data import email_tone_pairs, gec_corpora, instructions, jfleg, synthetic_errors, tone_pairs
 from training.data.common import ExampleMaker, data_path, file_sha256, write_jsonl
 from training.data.scoring import as_not_rude, as_rude, load_scorer
 
 BUILD_DIR = REPO_ROOT / "training" / "build" / "data"
+# Kinds too scarce to give examples to the eval-loss set (29 human-rated email pairs in all).
+_TRAIN_ONLY_KINDS = {email_tone_pairs.KIND}
 _TONE_STRATEGIES = {"greeting": "greeting", "thanks_line": "gratitude", "thanks_sentence": "gratitude",
                     "request": "direct command", "please": "please", "hedge": "hedge", "appreciate": "gratitude"}
 
@@ -84,6 +86,8 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     examples += take_emails(clean, used, cfg.synthetic_errors, synthetic)
     examples += take_emails(clean, used, cfg.tone_pairs, tone)
     examples += take_emails(clean, used, cfg.unchanged, unchanged)
+    if cfg.email_tone_pairs:
+        examples += email_tone_pairs.training_examples(maker, cfg.email_tone_pairs)
 
     # general instructions, short ones only (long answers cost training time and teach nothing here)
     chats = instructions.load_alpaca()
@@ -101,7 +105,7 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     validation, train, taken = [], [], {}
     for example in examples:
         kind = example["kind"]
-        if taken.get(kind, 0) < cfg.validation_per_kind:
+        if taken.get(kind, 0) < cfg.validation_per_kind and kind not in _TRAIN_ONLY_KINDS:
             taken[kind] = taken.get(kind, 0) + 1
             validation.append(example)
         else:
@@ -188,6 +192,7 @@ def build_recipe_data(recipe: Recipe, out_dir: Path | None = None, limit_emails:
     write_jsonl(out / "validation.jsonl", validation)
     inputs = [data_path("gec", name) for name in ("jfleg_dev.jsonl", "wi_locness_train.jsonl", "fce_train.jsonl", "cweb_dev.jsonl", "c4_200m_sample.jsonl")]
     inputs += [data_path("emails", "aeslc_train.jsonl"), data_path("instruct", "alpaca_5000.json")]
+    inputs += [email_tone_pairs.corpus_path()] if cfg.email_tone_pairs else []
     manifest = {
         "data_config": cfg.__dict__,
         "chat_format": chat_format,

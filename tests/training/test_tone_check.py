@@ -1,0 +1,71 @@
+"""The tone check command: which emails it takes, how it judges a rewrite, and a tiny real run."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from tests.training.conftest import needs_data
+from training import tone_check
+from training.classifiers.data import RatedEmail
+from training.data.email_tone_pairs import CHECK_SEEDS
+
+RUDE = "Alex,\nYour report is late again. Send the 12 tables to Maria today.\nDiane"
+POLITE = ("Hi Alex,\nI hope you are well. I noticed the report is running late again. Could you please send the 12 "
+          "tables to Maria today, if you can? Thank you so much for your help.\nBest,\nDiane")
+
+
+class RewritesTo:
+    """A stand-in proofreader: RUDE becomes `rewrite`, any other email comes back unchanged."""
+
+    def __init__(self, scorer, rewrite: str):
+        self.scorer, self.rewrite = scorer, rewrite
+
+    def proofread(self, text):
+        out = self.rewrite if text == RUDE else text
+        return SimpleNamespace(corrected=out, changed=out != text, fallbacks=[], warnings=[],
+                               scores_before=self.scorer.score(text), scores_after=self.scorer.score(out))
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    from backend.scoring import Scorer
+
+    return Scorer()
+
+
+def test_a_polite_rewrite_counts_as_politer_by_both_judges(scorer):
+    cases = [tone_check.Case(1, 1.2, RUDE)]
+    results = tone_check.check(RewritesTo(scorer, POLITE), cases, clean=["Hi Sam,\nThe meeting is at 3 pm.\nDana"])
+    assert results["politer_by_scorer"] == results["politer_by_vader"] == results["politer_by_both"] == 1.0
+    assert results["content_words_kept"] == 1.0 and results["clean_unchanged"] == 1.0
+    labels = {"rude", "neutral", "polite"}
+    assert all(not isinstance(v, str) or v in labels for v in results["per_case"][0].values())  # no email text is kept
+
+
+def test_an_unchanged_email_is_not_politer_and_keeps_every_word(scorer):
+    results = tone_check.check(RewritesTo(scorer, RUDE), [tone_check.Case(1, 1.2, RUDE)], clean=[])
+    assert results["politer_by_scorer"] == results["politer_by_vader"] == 0.0
+    assert results["content_words_kept"] == 1.0 and results["changed"] == 0.0
+
+
+def test_content_words_kept_counts_names_and_numbers_not_function_words():
+    assert tone_check.content_kept(RUDE, POLITE) == 1.0
+    dropped = tone_check.content_kept(RUDE, POLITE.replace("12 ", "").replace("Maria", "her"))
+    assert 0.5 < dropped < 1.0
+
+
+def test_the_cases_are_the_least_polite_of_the_check_scenarios_only():
+    emails = [RatedEmail(i, seed, f"email {i}", rating) for i, (seed, rating) in
+              enumerate([(1, 1.0), (13, 2.0), (14, 1.5), (24, 4.0), (12, 1.1)])]
+    cases = tone_check.rude_cases(2, emails)
+    assert [c.email_id for c in cases] == [2, 1]
+    assert all(emails[c.email_id].seed in CHECK_SEEDS for c in tone_check.rude_cases(10, emails))
+
+
+@needs_data()
+def test_tiny_tone_check_through_the_real_proofreader(tmp_path):
+    results = tone_check.main(["--n", "1", "--clean", "1", "--out", str(tmp_path)])
+    assert results["cases"] == 1 and results["clean_emails"] == 1
+    for key in ("politer_by_scorer", "politer_by_vader", "content_words_kept", "clean_unchanged"):
+        assert 0.0 <= results[key] <= 1.0
+    assert (tmp_path / "results.json").exists()

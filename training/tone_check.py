@@ -1,0 +1,143 @@
+"""Does the proofreader make rude emails politer without losing what they say?
+
+    python -m training.tone_check                          # the shipped model, 30 rude + 40 clean emails
+    python -m training.tone_check --adapter runs/x/adapter.gguf --out training/runs/tone-check-x
+    python -m training.tone_check --n 2 --clean 2          # a smoke run
+
+Takes the `--n` least polite emails (by their human rating) of the held-out scenarios
+(training.data.email_tone_pairs.CHECK_SEEDS: never used for training pairs), proofreads them through
+the backend's real `Proofreader` and reports:
+- the share judged politer by the politeness scorer (its value went up) and by VADER (its compound
+  went up): two judges, because a model trained against one scorer's tone note could learn to please
+  that scorer; VADER was never trained on anything here;
+- the share of the email's content words (not function words) still in the output;
+and, on clean AESLC dev emails (training.evaluate.clean_emails), the share returned unchanged.
+Writes results.json (numbers and email ids only, never text) to `--out`.
+
+Targets (issue 15): >= 80% politer, >= 90% content words kept, clean >= 95% unchanged."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from backend.scoring.features import vader
+from training.classifiers.data import RatedEmail, human_rated_emails
+from training.data.email_tone_pairs import CHECK_SEEDS, corpus_path
+
+TARGETS = {"politer_by_scorer": 0.80, "politer_by_vader": 0.80, "content_words_kept": 0.90, "clean_unchanged": 0.95}
+_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class Case:
+    email_id: int
+    rating: float
+    text: str
+
+
+def rude_cases(n: int, emails: list[RatedEmail] | None = None) -> list[Case]:
+    """The `n` least polite emails of the check scenarios, by their human rating."""
+    emails = human_rated_emails(corpus_path()) if emails is None else emails
+    held_out = sorted((e for e in emails if e.seed in CHECK_SEEDS), key=lambda e: (e.rating, e.email_id))
+    return [Case(e.email_id, e.rating, e.text) for e in held_out[:n]]
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in ENGLISH_STOP_WORDS}
+
+
+def content_kept(source: str, output: str) -> float:
+    """Share of the source's content words (names, numbers, nouns, verbs...) still in the output."""
+    words = content_words(source)
+    return len(words & content_words(output)) / len(words) if words else 1.0
+
+
+def check(proofreader, cases: list[Case], clean: list[str]) -> dict:
+    """The tone-check numbers for any object with the backend's `proofread(text) -> Result`."""
+    per_case = []
+    for case in cases:
+        started = time.perf_counter()
+        result = proofreader.proofread(case.text)
+        before, after = result.scores_before.politeness, result.scores_after.politeness
+        vader_before = vader().polarity_scores(case.text)["compound"]
+        vader_after = vader().polarity_scores(result.corrected)["compound"]
+        per_case.append({
+            "email_id": case.email_id, "human_rating": round(case.rating, 3), "changed": result.changed,
+            "politeness_before": before.value, "politeness_after": after.value,
+            "label_before": before.label, "label_after": after.label,
+            "vader_before": vader_before, "vader_after": vader_after,
+            "politer_by_scorer": after.value > before.value, "politer_by_vader": vader_after > vader_before,
+            "content_words_kept": round(content_kept(case.text, result.corrected), 4),
+            "kept_original": any(f.guarded for f in result.fallbacks),
+            "seconds": round(time.perf_counter() - started, 2),
+        })
+    unchanged = [proofreader.proofread(email).corrected == email for email in clean]
+    n = max(len(per_case), 1)
+
+    def share(key: str) -> float:
+        return sum(bool(c[key]) for c in per_case) / n
+
+    return {
+        "cases": len(per_case),
+        "politer_by_scorer": share("politer_by_scorer"),
+        "politer_by_vader": share("politer_by_vader"),
+        "politer_by_both": sum(c["politer_by_scorer"] and c["politer_by_vader"] for c in per_case) / n,
+        "content_words_kept": sum(c["content_words_kept"] for c in per_case) / n,
+        "changed": share("changed"),
+        "kept_original_by_guards": share("kept_original"),
+        "rude_before": sum(c["label_before"] == "rude" for c in per_case) / n,
+        "rude_after": sum(c["label_after"] == "rude" for c in per_case) / n,
+        "mean_politeness_change": sum(c["politeness_after"] - c["politeness_before"] for c in per_case) / n,
+        "clean_emails": len(clean),
+        "clean_unchanged": sum(unchanged) / max(len(clean), 1),
+        "per_case": per_case,
+    }
+
+
+def report(results: dict) -> str:
+    rows = [("judged politer by the politeness scorer", "politer_by_scorer"), ("judged politer by VADER", "politer_by_vader"),
+            ("judged politer by both", "politer_by_both"), ("content words kept", "content_words_kept"),
+            ("changed at all", "changed"), ("rewrite refused by a guard", "kept_original_by_guards"),
+            ("labelled rude before", "rude_before"), ("labelled rude after", "rude_after"),
+            (f"clean AESLC emails unchanged (of {results['clean_emails']})", "clean_unchanged")]
+    lines = [f"Tone check: {results['cases']} least polite emails of the held-out scenarios; model {results['model']}.", "",
+             "| measure | value | target |", "|---|---|---|"]
+    for label, key in rows:
+        target = f">= {100 * TARGETS[key]:.0f}%" if key in TARGETS else ""
+        lines.append(f"| {label} | {100 * results[key]:.1f}% | {target} |")
+    lines.append(f"| mean politeness change (0-1 scale) | {results['mean_politeness_change']:+.3f} | |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--adapter", default="default", help="'default' (the shipped adapter), 'none', or a GGUF adapter path")
+    parser.add_argument("--base", default="gemma3-270m")
+    parser.add_argument("--n", type=int, default=30, help="how many of the least polite held-out emails")
+    parser.add_argument("--clean", type=int, default=40, help="how many clean AESLC dev emails")
+    parser.add_argument("--threads", type=int, default=2, help="llama.cpp threads")
+    parser.add_argument("--out", type=Path, default=Path("training/runs/tone-check"))
+    args = parser.parse_args(argv)
+
+    from backend.scoring import Scorer
+    from training.evaluate import ModelSpec, clean_emails, make_proofreader
+
+    started = time.time()
+    proofreader = make_proofreader(ModelSpec(label="tone-check", base=args.base, adapter=args.adapter), Scorer(), args.threads)
+    results = {"model": f"{args.base} + adapter {args.adapter}", **check(proofreader, rude_cases(args.n), clean_emails(args.clean)),
+               "seconds": round(time.time() - started, 1)}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1))
+    print(report(results))
+    return results
+
+
+if __name__ == "__main__":
+    main()
