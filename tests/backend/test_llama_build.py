@@ -91,3 +91,16 @@ def test_prepare_exits_with_the_message_instead_of_crashing():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT)
     assert done.returncode == 1
     assert "SIGILL" in done.stderr and "make setup" in done.stderr
+
+
+def test_requirements_carry_what_the_no_deps_install_of_llama_cpp_python_needs():
+    """setup installs the project's wheel with --no-deps, so its dependencies must come from requirements.txt
+    (a fresh clone failed `backend prepare` with "No module named 'diskcache'")."""
+    from importlib.metadata import requires
+
+    needed = {re.split(r"[ ;<>=!\[]", r, maxsplit=1)[0].lower().replace("_", "-")
+              for r in requires("llama-cpp-python") or [] if "extra ==" not in r}
+    listed = {re.split(r"[ ;<>=!\[]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
+              for line in (REPO_ROOT / "requirements.txt").read_text().splitlines()
+              if line.strip() and not line.startswith("#")}
+    assert needed and needed <= listed, needed - listed
