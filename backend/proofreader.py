@@ -66,6 +66,7 @@ class LlamaProofreader:
             n_ctx=self.settings.n_ctx,
             n_threads=self.settings.n_threads,
             decoding=self.settings.decoding,
+            copy_margin=self.settings.copy_margin,
         )
 
     @property

@@ -5,9 +5,9 @@
         --model tuned=gemma3-270m+models/gemma3-270m-proofread-lora.gguf \\
         --out training/runs/eval-v1 [--limit 50] [--clean-limit 40]
 
-A model spec is LABEL=BASE[+ADAPTER.gguf][+runtime][+fewshot][+2pass][+gguf:PATH] (BASE: gemma3-270m |
+A model spec is LABEL=BASE[+ADAPTER.gguf][+runtime][+fewshot][+2pass][+margin:X][+gguf:PATH] (BASE: gemma3-270m |
 smollm2-135m; an adapter is merged into the base as the backend serves it, `+runtime` applies it at every
-step instead, `+2pass` proofreads the first output once more), or `harper=harper` for the rule-based
+step instead, `+2pass` proofreads the first output once more, `+margin:X` decodes with Settings.copy_margin X), or `harper=harper` for the rule-based
 baseline (harper.js, first suggestion per lint; training/baselines/).
 Metrics, on data never trained on:
   JFLEG validation split (training.data.jfleg): GLEU (multi-reference, outputs tokenized like JFLEG),
@@ -15,7 +15,10 @@ Metrics, on data never trained on:
   FCE test (--fce-limit N sentences, a fixed seeded sample; 0 = none, -1 = all 2,722): ERRANT span-based
     F0.5, precision, recall (training.errant_score);
   CWEB test sentences both annotators left unchanged (--cweb-limit N): the share that comes back unchanged;
-  clean emails from AESLC dev: the share returned unchanged, the share of words changed, seconds per email. Writes results.json and results.md. Texts are not written unless
+  clean emails from AESLC dev: the share returned unchanged, the share of words changed, seconds per email.
+`--split dev` scores FCE dev and the CWEB dev sentences the model's training data (`--trained-on` its
+train.jsonl) did not contain instead: the splits to tune decoding choices on, leaving test untouched.
+Writes results.json and results.md. Texts are not written unless
 --save-outputs is given (they are public data sets, but the habit of not logging text stays)."""
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class ModelSpec:
     model_path: str | None = None
     merge: bool = True  # the adapter folded into the base, as the backend serves it; `+runtime` applies it per step
     passes: int = 1  # `+2pass`: proofread the output once more (a classic GEC gain: fixes uncovered by the first pass)
+    copy_margin: float = 0.0
 
     @classmethod
     def parse(cls, text: str) -> "ModelSpec":
@@ -62,6 +66,8 @@ class ModelSpec:
                 spec.merge = False
             elif part == "2pass":
                 spec.passes = 2
+            elif part.startswith("margin:"):
+                spec.copy_margin = float(part[7:])
             elif part.startswith("gguf:"):
                 spec.model_path = part[5:]
             else:
@@ -75,19 +81,28 @@ def validation_rows(limit: int | None = None) -> list[dict]:
     return sorted(validation, key=lambda r: r["id"])[:limit]
 
 
-def fce_test_pairs(limit: int) -> list[gec_corpora.Pair]:
-    """FCE test sentences (evaluation only): all of them with limit -1, else a fixed seeded sample."""
+def fce_pairs(limit: int, split: str = "test") -> list[gec_corpora.Pair]:
+    """FCE test (or dev) sentences: all of them with limit -1, else a fixed seeded sample. No builder reads FCE dev."""
     if limit == 0:
         return []
-    pairs = gec_corpora.load_fce("test", evaluation=True)
+    pairs = gec_corpora.load_fce(split, evaluation=True)
     return pairs if limit < 0 else random.Random(SAMPLE_SEED).sample(pairs, min(limit, len(pairs)))
 
 
-def cweb_unchanged_sources(limit: int) -> list[str]:
-    """CWEB test sentences that both annotators left as they were: a proofreader should too."""
+def trained_source_ids(train_jsonl: Path | None) -> set[str]:
+    if train_jsonl is None:
+        return set()
+    with open(train_jsonl, encoding="utf-8") as f:
+        return {json.loads(line).get("source_id", "") for line in f}
+
+
+def cweb_unchanged_sources(limit: int, split: str = "test", exclude_ids: set[str] = frozenset()) -> list[str]:
+    """CWEB sentences that both annotators left as they were: a proofreader should too. On dev, those
+    in `exclude_ids` (the model's training data) are left out."""
     if limit == 0:
         return []
-    sources = [p.source for p in gec_corpora.load_cweb("test", evaluation=True) if gec_corpora.unchanged_by_all(p)]
+    pairs = gec_corpora.load_cweb(split, evaluation=True)
+    sources = [p.source for p in pairs if gec_corpora.unchanged_by_all(p) and p.id not in exclude_ids]
     return sources if limit < 0 else random.Random(SAMPLE_SEED).sample(sources, min(limit, len(sources)))
 
 
@@ -121,7 +136,7 @@ def settings_for(spec: ModelSpec, threads: int = 2) -> Settings:
     from training.base_models import BASES
 
     kwargs = {"base": spec.base, "adapter": spec.adapter, "merge_adapter": spec.merge, "n_threads": threads,
-              "chat_format": BASES[spec.base].chat_format, "few_shot": spec.few_shot}
+              "chat_format": BASES[spec.base].chat_format, "few_shot": spec.few_shot, "copy_margin": spec.copy_margin}
     if spec.model_path:
         kwargs["model_path"] = spec.model_path
     return Settings(**kwargs)
@@ -241,6 +256,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         "s_per_email": round(sum(email_seconds) / m, 3),
     }
     metrics["passes"] = spec.passes
+    metrics["copy_margin"] = spec.copy_margin
     if fce:
         fce_metrics, outputs["fce"] = evaluate_fce(proofreader, list(fce), spec.label, progress)
         metrics.update(fce_metrics)
@@ -285,14 +301,15 @@ def markdown(results: dict) -> str:
     gec = [m for m in results["models"] if m.get("fce_sentences") or m.get("cweb_unchanged_sentences")]
     if gec:
         copy = results["reference"].get("fce_copy_source", {})
-        lines += ["", f"FCE test: {results.get('fce_sentences', 0)} sentences, ERRANT span-based F0.5 (copying the source: "
-                  f"{copy.get('f0.5', '-')}); CWEB test: {results.get('cweb_unchanged_sentences', 0)} sentences both annotators "
+        split = results.get("split", "test")
+        lines += ["", f"FCE {split}: {results.get('fce_sentences', 0)} sentences, ERRANT span-based F0.5 (copying the source: "
+                  f"{copy.get('f0.5', '-')}); CWEB {split}: {results.get('cweb_unchanged_sentences', 0)} sentences both annotators "
                   "left unchanged, share returned unchanged.", "",
-                  "| model | passes | FCE F0.5 | precision | recall | CWEB kept unchanged |", "|---|---|---|---|---|---|"]
+                  "| model | passes | copy margin | FCE F0.5 | precision | recall | CWEB kept unchanged |", "|---|---|---|---|---|---|---|"]
         for m in gec:
             kept = f"{100 * m['cweb_kept_unchanged']:.1f}%" if "cweb_kept_unchanged" in m else "-"
-            lines.append(f"| {m['label']} | {m.get('passes', 1)} | {m.get('fce_f05', '-')} | {m.get('fce_precision', '-')} | "
-                         f"{m.get('fce_recall', '-')} | {kept} |")
+            lines.append(f"| {m['label']} | {m.get('passes', 1)} | {m.get('copy_margin', 0.0)} | {m.get('fce_f05', '-')} | "
+                         f"{m.get('fce_precision', '-')} | {m.get('fce_recall', '-')} | {kept} |")
     toned = [m for m in results["models"] if m.get("tone_cases")]
     if toned:
         lines += ["", f"Tone restoration: {toned[0]['tone_cases']} polite AESLC dev emails blunted by the training rules "
@@ -305,15 +322,19 @@ def markdown(results: dict) -> str:
 
 
 def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, save_outputs: bool, threads: int = 2,
-        tone_limit: int = 0, fce_limit: int = 0, cweb_limit: int = 0) -> dict:
+        tone_limit: int = 0, fce_limit: int = 0, cweb_limit: int = 0, split: str = "test", trained_on: Path | None = None) -> dict:
     from training.data.scoring import load_scorer
 
     scorer, scorer_name = load_scorer("auto")
     rows = validation_rows(limit)
     emails = clean_emails(clean_limit)
     tones = tone_cases(tone_limit, skip=clean_limit) if tone_limit else []
-    fce, cweb = fce_test_pairs(fce_limit), cweb_unchanged_sources(cweb_limit)
-    results = {"jfleg_sentences": len(rows), "clean_emails": len(emails), "fce_sentences": len(fce), "cweb_unchanged_sentences": len(cweb),
+    if split == "dev" and cweb_limit and trained_on is None:
+        raise SystemExit("--split dev needs --trained-on TRAIN.jsonl: CWEB dev sentences were training data")
+    fce = fce_pairs(fce_limit, split)
+    cweb = cweb_unchanged_sources(cweb_limit, split, trained_source_ids(trained_on))
+    results = {"split": split, "jfleg_sentences": len(rows), "clean_emails": len(emails), "fce_sentences": len(fce),
+               "cweb_unchanged_sentences": len(cweb),
                "scorer": scorer_name, "llama_threads": threads, "reference": reference_rows(rows), "models": []}
     if fce:
         from training.errant_score import corpus_f05
@@ -341,9 +362,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tone-limit", type=int, default=0, help="also score N blunted AESLC dev emails (tone restoration)")
     parser.add_argument("--fce-limit", type=int, default=0, help="also score N FCE test sentences with ERRANT F0.5 (-1: all 2,722)")
     parser.add_argument("--cweb-limit", type=int, default=0, help="also check N unchanged CWEB test sentences come back unchanged (-1: all)")
+    parser.add_argument("--split", choices=["test", "dev"], default="test", help="FCE / CWEB split: dev to tune on, test to report")
+    parser.add_argument("--trained-on", type=Path, help="the model's train.jsonl: its CWEB dev sentences are left out of --split dev")
     args = parser.parse_args(argv)
     results = run([ModelSpec.parse(m) for m in args.model], args.out, args.limit, args.clean_limit, args.save_outputs, args.threads,
-                  args.tone_limit, args.fce_limit, args.cweb_limit)
+                  args.tone_limit, args.fce_limit, args.cweb_limit, args.split, args.trained_on)
     print(markdown(results))
 
 

@@ -7,6 +7,11 @@ of them: the drafted tokens are accepted up to the first disagreement, and the m
 at that point comes for free. Every emitted token is the model's argmax given the tokens before it,
 so the output is greedy decoding's output; only the number of forward passes changes.
 
+`copy_margin` > 0 is the one deliberate departure: a drafted (copied) token the model ranks within
+that many logits of its favourite is kept. A proofreader's errors on correct text are near-ties it
+resolves towards a rewrite (a comma, an article, a synonym); this trades a little recall for
+precision, and was tuned on FCE dev and unused CWEB dev sentences (training/RESULTS.md). 0 = greedy.
+
 Bit for bit: with flash attention and batches under 64 tokens, a verified position's logits equal a
 single step's exactly (tested), with one exception. Once the cache view reaches 512 cells, llama.cpp
 splits a *single* step's attention over the cache across threads and sums the parts in another
@@ -94,13 +99,14 @@ class DraftVerifyDecoder:
     (`input_ids` / `n_tokens`) so the plain path and this one can alternate on the same model."""
 
     # 48 was the fastest of 8-64 on 100-word emails (bench/NOTES.md); drafts shrink after a miss anyway.
-    def __init__(self, llm, max_draft: int = 48, max_ngram: int = 3) -> None:
+    def __init__(self, llm, max_draft: int = 48, max_ngram: int = 3, copy_margin: float = 0.0) -> None:
         from backend.llama_runtime import load
 
         llama_cpp = self._lib = load()
         self.llm = llm
         self.max_draft = max_draft
         self.max_ngram = max_ngram
+        self.copy_margin = copy_margin
         self.n_vocab = llm.n_vocab()
         self.n_batch = llm.n_batch
         self._batch = llama_cpp.llama_batch_init(self.n_batch, 0, 1)
@@ -150,10 +156,14 @@ class DraftVerifyDecoder:
         self.llm.n_tokens = n_past + len(tokens)
         self.stats.batch_sizes.append(len(tokens))
 
-    def _argmax(self, index: int) -> int:
+    def _pick(self, index: int, drafted: int | None) -> int:
+        """The model's argmax at batch position `index`, or the drafted token if it is within `copy_margin`."""
         pointer = self._lib.llama_get_logits_ith(self._ctx(), index)
         logits = np.ctypeslib.as_array(ctypes.cast(pointer, ctypes.POINTER(ctypes.c_float)), shape=(self.n_vocab,))
-        return int(logits.argmax())
+        best = int(logits.argmax())
+        if drafted is not None and best != drafted and logits[drafted] >= logits[best] - self.copy_margin:
+            return drafted
+        return best
 
     # --- generation -----------------------------------------------------------------------------
 
@@ -206,7 +216,7 @@ class DraftVerifyDecoder:
             base = len(pending) - 1
             accepted = 0
             for i in range(len(draft) + 1):
-                token = self._argmax(base + i)
+                token = self._pick(base + i, draft[i] if self.copy_margin > 0 and i < len(draft) else None)
                 generated.append(token)
                 yield token
                 if len(generated) >= max_tokens:

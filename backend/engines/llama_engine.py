@@ -34,6 +34,7 @@ class LlamaEngine:
         n_ctx: int,
         n_threads: int,
         decoding: str = "greedy",
+        copy_margin: float = 0.0,
         merge_adapter: bool = False,
         cache_dir: Path | None = None,
     ):
@@ -71,6 +72,7 @@ class LlamaEngine:
         # "draft_verify": exact greedy decoding that verifies tokens drafted from the email in one
         # batch (backend/engines/draft_verify.py); used only when temperature == 0.
         self.decoding = decoding
+        self.copy_margin = copy_margin
         self._draft_verify = None
 
     def tokenize_prompt(self, prompt: str, email: str | None) -> tuple[list[int], int | None]:
@@ -168,5 +170,5 @@ class LlamaEngine:
         if self._draft_verify is None:
             from backend.engines.draft_verify import DraftVerifyDecoder
 
-            self._draft_verify = DraftVerifyDecoder(self.llm)
+            self._draft_verify = DraftVerifyDecoder(self.llm, copy_margin=self.copy_margin)
         return self._draft_verify

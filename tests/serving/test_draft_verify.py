@@ -82,6 +82,21 @@ def test_draft_verify_output_is_identical_to_plain_greedy(engine_and_prompts, in
     assert (fast.generated_tokens, fast.finish_reason) == (greedy.generated_tokens, greedy.finish_reason)
 
 
+def test_copy_margin_keeps_drafted_tokens_the_model_ranks_close_and_zero_is_greedy(engine_and_prompts):
+    engine, rendered = engine_and_prompts
+    email, prompt, max_tokens = rendered[0]  # "I has attached ... you ask for ... their are any issue"
+    greedy = _generate(engine, "greedy", email, prompt, max_tokens)
+    decoder = engine._draft_verifier()
+    try:
+        decoder.copy_margin = 1e9  # every drafted token is close enough: the email comes back as written
+        copied = _generate(engine, "draft_verify", email, prompt, max_tokens)
+    finally:
+        decoder.copy_margin = 0.0
+    assert copied.text.strip() and email.startswith(copied.text.strip())
+    assert greedy.text != copied.text
+    assert _generate(engine, "draft_verify", email, prompt, max_tokens).text == greedy.text
+
+
 def test_streamed_pieces_join_to_the_returned_text(engine_and_prompts):
     engine, rendered = engine_and_prompts
     email, prompt, max_tokens = rendered[0]
