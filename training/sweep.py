@@ -11,7 +11,8 @@ One mechanism serves three experiments (a plan file each, under training/recipes
 Each configuration is the plan's recipe plus `common` and its own `--set`-style overrides. At every
 rung it trains (resuming its own checkpoint) up to the rung's step budget, is exported to a GGUF
 adapter and evaluated through the backend's real `proofread()` on the first `eval_limit` validation
-sentences (GLEU) and `clean_limit` clean emails (over-correction). Everything is recorded in
+sentences (GLEU), `clean_limit` clean emails (over-correction) and, where the plan asks, `fce_limit` FCE dev
+sentences (ERRANT F0.5) and `cweb_limit` correct CWEB dev sentences that configuration never trained on. Everything is recorded in
 <out>/sweep.json after each evaluation, so an interrupted sweep resumes where it stopped; <out>/sweep.md
 holds the table and <out>/sweep.png the validation GLEU per rung.
 """
@@ -41,6 +42,8 @@ class Plan:
     eval_limit: int = 80
     clean_limit: int = 20
     eval_threads: int = 2  # 1 when two sweeps share the 2 cores
+    fce_limit: int = 0  # FCE dev: no data builder reads it, so every configuration is scored on unseen sentences
+    cweb_limit: int = 0
     common: list[str] = field(default_factory=list)
     # config name -> the sweep folder that trains and scores it at the same budget (for example the
     # halving's leader in the base comparison). Never trained here: rerun once that sweep recorded it.
@@ -66,17 +69,21 @@ def survivors(results: dict[str, dict], keep: float) -> list[str]:
 
 def recipe_overrides(plan: Plan, name: str, steps: int) -> list[str]:
     overrides = list(plan.common) + list(plan.configs[name]) + [f"train.max_steps={steps}"]
+    common = load_recipe(REPO_ROOT / plan.recipe, list(plan.common))
     # A configuration that changes the data gets its own data folder, so mixes never overwrite each other.
-    if any(o.startswith("data.") for o in plan.configs[name]) and not any(o.startswith("data.name=") for o in overrides):
-        base_name = load_recipe(REPO_ROOT / plan.recipe).data.name
-        overrides.append(f"data.name={base_name}-{name}")
-    # Checkpoints at every rung boundary, so the next rung resumes exactly where this one stopped.
-    overrides.append(f"train.save_steps={math.gcd(*plan.rungs)}")
+    if any(o.startswith("data.") for o in plan.configs[name]) and not any(o.startswith("data.name=") for o in plan.configs[name]):
+        overrides.append(f"data.name={common.data.name}-{name}")
+    # Checkpoints at every rung boundary, so the next rung resumes exactly where this one stopped, and
+    # at least as often as the recipe asks (a rung can outlast a session).
+    every = math.gcd(*plan.rungs)
+    every = max(d for d in range(1, every + 1) if every % d == 0 and d <= max(common.train.save_steps, 1))
+    overrides.append(f"train.save_steps={every}")
     return overrides
 
 
 def train_and_score(plan: Plan, name: str, steps: int, out: Path, data_dir: Path | None = None) -> dict:
-    from training.evaluate import ModelSpec, clean_emails, evaluate_model, validation_rows
+    from training.data.build import data_dir as recipe_data_dir
+    from training.evaluate import ModelSpec, clean_emails, cweb_unchanged_sources, evaluate_model, fce_pairs, trained_source_ids, validation_rows
     from training.export import export_adapter
     from training.data.scoring import load_scorer
     from training.train import train
@@ -91,8 +98,10 @@ def train_and_score(plan: Plan, name: str, steps: int, out: Path, data_dir: Path
     # Applied at run time, as for the reference row (eval-shipped-60.json): a merged copy of every
     # candidate would leave ~290 MB per adapter in the cache.
     spec = ModelSpec(label=name, base=recipe.base, adapter=str(adapter), merge=False)
+    trained = trained_source_ids((data_dir or recipe_data_dir(recipe)) / "train.jsonl")
     metrics, _ = evaluate_model(spec, validation_rows(plan.eval_limit), clean_emails(plan.clean_limit), scorer,
-                                progress=False, threads=plan.eval_threads)
+                                progress=False, threads=plan.eval_threads, fce=fce_pairs(plan.fce_limit, "dev"),
+                                cweb=cweb_unchanged_sources(plan.cweb_limit, "dev", trained))
     metrics.update(
         steps=steps,
         train_seconds=round(train_seconds, 1),
@@ -157,12 +166,14 @@ def markdown(state: dict) -> str:
         f"{plan.get('description', '').strip()}",
         "",
         f"Recipe `{plan['recipe']}`, rungs {plan['rungs']} steps, keep {plan['keep']:.2f} per rung; "
-        f"validation: first {plan['eval_limit']} JFLEG validation sentences, {plan['clean_limit']} clean emails. "
+        f"validation: first {plan['eval_limit']} JFLEG validation sentences, {plan['clean_limit']} clean emails"
+        + (f", {plan.get('fce_limit')} FCE dev sentences (ERRANT F0.5), {plan.get('cweb_limit')} correct CWEB dev sentences "
+           "not in that configuration's training data. " if plan.get("fce_limit") else ". ") +
         f"Core time spent: {cost / 3600:.2f} h (training + evaluation; results reused from another sweep not counted).",
         "",
-        "| rung (steps) | configuration | overrides | GLEU | exact match | clean unchanged | words changed (clean) "
-        "| validation loss | s/step (train) | tokens/s (llama.cpp) | s/email (llama.cpp) | promoted |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| rung (steps) | configuration | overrides | GLEU | exact match | FCE dev F0.5 (P / R) | CWEB dev kept | clean unchanged "
+        "| words changed (clean) | validation loss | s/step (train) | tokens/s (llama.cpp) | s/email (llama.cpp) | promoted |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for rung in state["rungs"]:
         promoted = set(rung.get("promoted", []))
@@ -170,8 +181,10 @@ def markdown(state: dict) -> str:
             overrides = " ".join(plan["configs"][name]) or "(recipe as is)"
             label = name + (f" (reused: {m['reused_from']})" if "reused_from" in m else "")
             loss = f"{m['eval_loss']:.4f}" if m.get("eval_loss") is not None else ""
+            fce = f"{m['fce_f05']} ({m['fce_precision']} / {m['fce_recall']})" if "fce_f05" in m else ""
+            cweb = f"{100 * m['cweb_kept_unchanged']:.1f}%" if "cweb_kept_unchanged" in m else ""
             lines.append(
-                f"| {rung['steps']} | {label} | `{overrides}` | {m['gleu']} | {100 * m['exact_match']:.1f}% | "
+                f"| {rung['steps']} | {label} | `{overrides}` | {m['gleu']} | {100 * m['exact_match']:.1f}% | {fce} | {cweb} | "
                 f"{100 * m['clean_unchanged']:.1f}% | {100 * m['clean_words_changed']:.1f}% | {loss} | {m['s_per_step']} | "
                 f"{m.get('tokens_per_s')} | {m.get('s_per_email')} | {'yes' if name in promoted else ''} |"
             )

@@ -39,8 +39,12 @@ def test_data_mixes_get_their_own_data_folder_and_rungs_their_checkpoints():
     plan = Plan(recipe=RECIPE, configs={"plain": [], "no-tone": ["data.tone_pairs=0"]}, rungs=[30, 90])
     assert not any(o.startswith("data.name=") for o in recipe_overrides(plan, "plain", 30))
     assert "data.name=mix-v1-no-tone" in recipe_overrides(plan, "no-tone", 30)
-    assert "train.save_steps=30" in recipe_overrides(plan, "plain", 90)
     assert "train.max_steps=90" in recipe_overrides(plan, "plain", 90)
+    # Every rung boundary is a checkpoint, and checkpoints come at least as often as the recipe's (25 steps).
+    assert "train.save_steps=15" in recipe_overrides(plan, "plain", 90)
+    common_name = Plan(recipe=RECIPE, configs={"a": [], "b": ["data.wi=5"]}, rungs=[20], common=["data.name=small"])
+    assert "data.name=small-b" in recipe_overrides(common_name, "b", 20)
+    assert "train.save_steps=20" in recipe_overrides(common_name, "a", 20)
 
 
 @pytest.mark.fast
