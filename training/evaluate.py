@@ -286,18 +286,20 @@ def markdown(results: dict) -> str:
     cols = [("label", "model"), ("gleu", "GLEU"), ("exact_match", "exact match"), ("clean_unchanged", "clean unchanged"),
             ("clean_words_changed", "words changed (clean)"), ("length_ratio", "length ratio"),
             ("jfleg_guard_fallbacks", "guard fallbacks"), ("s_per_sentence", "s/sentence"), ("s_per_email", "s/email")]
-    lines = [f"JFLEG validation: {results['jfleg_sentences']} sentences (copy-source GLEU {results['reference']['copy_source_gleu']}, "
-             f"one human reference vs the other three {results['reference']['human_ref0_vs_others_gleu']}); "
-             f"clean AESLC dev emails: {results['clean_emails']}.", "",
-             "| " + " | ".join(c[1] for c in cols) + " |", "|" + "---|" * len(cols)]
-    for m in results["models"]:
-        cells = []
-        for key, _ in cols:
-            value = m[key]
-            if key in ("exact_match", "clean_unchanged", "clean_words_changed", "jfleg_guard_fallbacks"):
-                value = f"{100 * value:.1f}%"
-            cells.append(str(value))
-        lines.append("| " + " | ".join(cells) + " |")
+    lines = []
+    if results["jfleg_sentences"] or results["clean_emails"]:  # a dev-split run scores FCE / CWEB only
+        lines += [f"JFLEG validation: {results['jfleg_sentences']} sentences (copy-source GLEU {results['reference']['copy_source_gleu']}, "
+                  f"one human reference vs the other three {results['reference']['human_ref0_vs_others_gleu']}); "
+                  f"clean AESLC dev emails: {results['clean_emails']}.", "",
+                  "| " + " | ".join(c[1] for c in cols) + " |", "|" + "---|" * len(cols)]
+        for m in results["models"]:
+            cells = []
+            for key, _ in cols:
+                value = m[key]
+                if key in ("exact_match", "clean_unchanged", "clean_words_changed", "jfleg_guard_fallbacks"):
+                    value = f"{100 * value:.1f}%"
+                cells.append(str(value))
+            lines.append("| " + " | ".join(cells) + " |")
     gec = [m for m in results["models"] if m.get("fce_sentences") or m.get("cweb_unchanged_sentences")]
     if gec:
         copy = results["reference"].get("fce_copy_source", {})

@@ -1,7 +1,7 @@
 """Writes training/RESULTS.md from the JSON that the other commands produced (never edited by hand).
 
-    python -m training.report --bench training/results/throughput.json \\
-        --run training/runs/gemma3-270m-proofread --eval training/results/eval.json --out training/RESULTS.md
+    python -m training.report --bench training/results/throughput.json --run training/runs/gemma3-270m-gec \\
+        --eval training/results/eval-baselines.json ... --out training/RESULTS.md  (the full command: training/README.md)
 """
 
 from __future__ import annotations
@@ -14,32 +14,48 @@ from training.evaluate import markdown
 
 
 def bench_table(bench: dict) -> str:
-    lines = ["| configuration | s/step | real tokens/step | tokens/s | speed-up | peak RSS MB | loss per measured step | load avg after |",
+    lines = ["| configuration | s/step | real tokens/step | tokens/s | speed-up (vs first row) | peak RSS MB | loss per measured step | load avg after |",
              "|---|---|---|---|---|---|---|---|"]
+    first = bench["results"][0]
     for r in bench["results"]:
         lines.append(f"| {r['config']} | {r['s_per_step']} | {r['real_tokens_per_step']} | {r['tokens_per_s']} | "
-                     f"{r.get('speedup_vs_baseline')}x | {r['peak_rss_mb']} | {', '.join(map(str, r['losses']))} | "
+                     f"{r.get('speedup_vs_baseline') or round(r['tokens_per_s'] / first['tokens_per_s'], 2)}x | {r['peak_rss_mb']} | {', '.join(map(str, r['losses']))} | "
                      f"{' '.join(r['loadavg_after'])} |")
-    first = bench["results"][0]
     return (f"Batch {first['batch']}, {first['steps']} measured steps after one warm-up step, {first['threads']} threads, "
             f"recorded {bench.get('recorded')}.\n\n" + "\n".join(lines) + "\n")
 
 
-def run_section(run_dir: Path) -> str:
+def run_section(run_dir: Path, plot_dir: Path) -> str:
+    import shutil
+
     metrics = json.loads((run_dir / "metrics.json").read_text())
     info = json.loads((run_dir / "run_info.json").read_text())
+    progress = json.loads((run_dir / "progress.json").read_text()) if (run_dir / "progress.json").exists() else {}
     rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines() if l.strip()]
-    evals = [(r["step"], round(r["eval_loss"], 4)) for r in rows if "eval_loss" in r]
-    losses = [(r["step"], round(r["loss"], 4)) for r in rows if "loss" in r]
+    # A resumed session logs again from its checkpoint: the last value logged for a step is the one that counts.
+    evals = sorted({r["step"]: round(r["eval_loss"], 4) for r in rows if "eval_loss" in r}.items())
+    losses = sorted({r["step"]: r["loss"] for r in rows if "loss" in r}.items())
+    window = max(1, round(len(losses) / 12))
+    means = [(losses[i + len(losses[i:i + window]) - 1][0], round(sum(v for _, v in losses[i:i + window]) / len(losses[i:i + window]), 4))
+             for i in range(0, len(losses), window)]
     out = [f"Recipe `{info['recipe']['name']}` (base {info['recipe']['base']}), {info['train_examples']} training examples "
            f"({info['train_tokens']} tokens, {info['completion_tokens']} with loss), data scorer: "
            f"{info['data_manifest'].get('scorer')}, kinds: {info['data_manifest'].get('train_counts')}.", "",
            "| metric | value |", "|---|---|"]
-    for key in ("global_step", "s_per_step", "tokens_per_s", "peak_rss_mb", "train_loss", "eval_loss", "train_seconds_this_session", "resumed_from"):
+    for key in ("examples_seen", "tokens_seen", "train_seconds", "sessions"):
+        if key in progress:
+            out.append(f"| {key} (all sessions) | {progress[key]} |")
+    if progress.get("train_seconds"):
+        out.append(f"| tokens/s (all sessions) | {progress['tokens_seen'] / progress['train_seconds']:.1f} |")
+    for key in ("global_step", "bf16", "s_per_step", "tokens_per_s", "peak_rss_mb", "train_loss", "eval_loss", "train_seconds_this_session", "resumed_from"):
         if key in metrics:
             out.append(f"| {key} | {metrics[key]} |")
-    out += ["", f"Training loss by step: {losses}", "", f"Validation loss by step: {evals}", "",
-            f"Loss curve: `{run_dir}/loss.png` (not committed; regenerate with the commands in training/README.md)."]
+    out += ["", f"Training loss, mean of every {window} logged values (step, loss): {means}", "",
+            f"Validation loss by step: {evals}", ""]
+    if (run_dir / "loss.png").exists():
+        plot = plot_dir / f"{info['recipe']['name']}-loss.png"
+        shutil.copyfile(run_dir / "loss.png", plot)
+        out.append(f"Loss curve: `{plot.relative_to(plot_dir.parent.parent) if plot.is_absolute() else plot}`.")
     return "\n".join(out) + "\n"
 
 
@@ -53,12 +69,30 @@ def sweep_section(path: Path, plot_dir: Path) -> list[str]:
     return [f"## Sweep: {path.stem} (`{path}`)", "", markdown(state), f"Validation GLEU per rung: `{plot_path}`.", ""]
 
 
+def merge_results(paths: list[Path]) -> dict:
+    """Results of separate `training.evaluate` runs on the same sentences and emails, as one."""
+    merged = None
+    for path in paths:
+        results = json.loads(path.read_text())
+        results.setdefault("split", "test")  # written before dev splits existed
+        if merged is None:
+            merged = results
+            continue
+        keys = ("split", "jfleg_sentences", "clean_emails", "fce_sentences", "cweb_unchanged_sentences")
+        if [results.get(k) for k in keys] != [merged.get(k) for k in keys]:
+            raise ValueError(f"{path} was evaluated on other data than {paths[0]}")
+        merged["models"] += results["models"]
+    return merged
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bench", type=Path)
+    parser.add_argument("--bench", type=Path, nargs="*", default=[], help="training.bench_throughput JSON files, one table each")
     parser.add_argument("--run", type=Path)
     parser.add_argument("--eval", type=Path, nargs="*", default=[])
     parser.add_argument("--verify", type=Path, help="JSON written by training.export --verify")
+    parser.add_argument("--dev-eval", type=Path, nargs="*", default=[],
+                        help="training.evaluate --split dev results: the decoding choices tuned there, before the test tables")
     parser.add_argument("--tone", type=Path, help="results.json of a training.evaluate run with --tone-limit")
     parser.add_argument("--shipped", type=Path, help="training.evaluate results of the shipped adapter on the sweeps' validation subset")
     parser.add_argument("--sweep", type=Path, nargs="*", default=[],
@@ -68,21 +102,17 @@ def main(argv: list[str] | None = None) -> None:
     parts = ["# Training results", "", "Generated by `python -m training.report` from JSON written by the commands; do not edit by hand.",
              "The machine's 2 cores were shared with other engineers' tests and benchmarks (load average 7-17), so every "
              "timing here is noisy and pessimistic; compare rows measured in the same run.", ""]
-    if args.bench and args.bench.exists():
-        parts += ["## Training throughput (before / after)", "", bench_table(json.loads(args.bench.read_text()))]
+    for path in args.bench:
+        parts += [f"## Training throughput (before / after, {path.name})", "", bench_table(json.loads(path.read_text()))]
     if args.run and (args.run / "metrics.json").exists():
-        parts += ["## Training run", "", run_section(args.run)]
+        parts += ["## Training run", "", run_section(args.run, args.out.parent / "results")]
+    if args.dev_eval:
+        dev = merge_results(args.dev_eval)
+        parts += [f"## Decoding choices, tuned on dev splits ({', '.join(p.name for p in args.dev_eval)})", "",
+                  "FCE dev is read by no data builder; the CWEB dev sentences are those the model's training data did not "
+                  f"contain. llama.cpp {dev.get('llama_threads', 2)} thread(s).", "", markdown(dev)]
     if args.eval:
-        # results of separate `training.evaluate` runs on the same sentences and emails, one table
-        merged = None
-        for path in args.eval:
-            results = json.loads(path.read_text())
-            if merged is None:
-                merged = results
-            else:
-                if (results["jfleg_sentences"], results["clean_emails"]) != (merged["jfleg_sentences"], merged["clean_emails"]):
-                    raise ValueError(f"{path} was evaluated on other sentences/emails than {args.eval[0]}")
-                merged["models"] += results["models"]
+        merged = merge_results(args.eval)
         parts += [f"## Evaluation ({', '.join(p.name for p in args.eval)})", "",
                   f"Through backend `Proofreader.proofread()` (same prompt and guards as serving), llama.cpp with "
                   f"{merged.get('llama_threads', 2)} thread(s), tone-note scorer: {merged.get('scorer')}.", "",
