@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     for r in results:
         r["speedup_vs_baseline"] = round(r["tokens_per_s"] / base, 2) if base else None
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"results": results, "recorded": time.strftime("%Y-%m-%d %H:%M:%S")}, indent=2))
+    args.out.write_text(json.dumps({"results": results, "data": str(args.data), "recorded": time.strftime("%Y-%m-%d %H:%M:%S")}, indent=2))
     print(args.out)
 
 
