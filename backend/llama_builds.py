@@ -54,7 +54,8 @@ AVX512 = Build(
     "avx512",
     PORTABLE.cmake_flags + ("-DGGML_AVX512=ON", "-DGGML_AVX512_VBMI=ON", "-DGGML_AVX512_VNNI=ON",
                             "-DGGML_AVX512_BF16=ON", "-DGGML_AVX_VNNI=ON"),
-    PORTABLE.cpu_flags | {"avx512f", "avx512cd", "avx512vl", "avx512dq", "avx512bw", "avx512_vbmi",
+    # Linux's names, not llama.cpp's: VBMI is "avx512vbmi" (no underscore), unlike avx512_vnni / avx512_bf16.
+    PORTABLE.cpu_flags | {"avx512f", "avx512cd", "avx512vl", "avx512dq", "avx512bw", "avx512vbmi",
                           "avx512_vnni", "avx512_bf16", "avx_vnni"},
 )
 KERNEL_VARIANTS = (AVX512,)  # fastest first; PORTABLE is what the package itself holds

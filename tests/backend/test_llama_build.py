@@ -21,10 +21,10 @@ from tests.conftest import REPO_ROOT
 NOT_INSTRUCTION_SETS = {"LLAMAFILE", "OPENMP", "REPACK"}
 # llama.cpp's name for an instruction set -> the /proc/cpuinfo flags it needs.
 NEEDS = {"SSE3": {"pni"}, "SSSE3": {"ssse3"}, "AVX": {"avx"}, "AVX2": {"avx2"}, "F16C": {"f16c"}, "FMA": {"fma"},
-         "BMI2": {"bmi2"}, "AVX_VNNI": {"avx_vnni"}, "AVX512": {"avx512f"}, "AVX512_VBMI": {"avx512_vbmi"},
+         "BMI2": {"bmi2"}, "AVX_VNNI": {"avx_vnni"}, "AVX512": {"avx512f"}, "AVX512_VBMI": {"avx512vbmi"},
          "AVX512_VNNI": {"avx512_vnni"}, "AVX512_BF16": {"avx512_bf16"}, "AMX_INT8": {"amx_int8"}, "AMX_BF16": {"amx_bf16"}}
 # The flags of an AWS c7i / GCP C3 Xeon (Sapphire Rapids), where the native build died with SIGILL.
-SAPPHIRE_RAPIDS = frozenset("avx avx2 fma f16c bmi2 avx512f avx512cd avx512vl avx512dq avx512bw avx512_vbmi "
+SAPPHIRE_RAPIDS = frozenset("avx avx2 fma f16c bmi2 avx512f avx512cd avx512vl avx512dq avx512bw avx512vbmi "
                             "avx512_vnni avx512_bf16 avx_vnni amx_tile amx_int8 amx_bf16".split())
 HASWELL = frozenset("avx avx2 fma f16c bmi2".split())
 
@@ -51,6 +51,18 @@ def test_the_kernels_loaded_here_use_only_instructions_this_cpu_has_and_never_am
     missing = {f for f in features if not NEEDS[f] <= cpu_flags()}
     assert not missing, f"kernels compiled for {sorted(missing)}, which this CPU lacks"
     assert llama_runtime.chosen_build() is llama_builds.choose(cpu_flags())
+
+
+def test_a_cpu_with_every_instruction_of_a_variant_gets_that_variant():
+    """The variant's flags are spelled as /proc/cpuinfo spells them (a misspelt one silently kept every
+    AVX512 machine on the portable kernels)."""
+    features = compiled_features("auto")
+    for build in llama_builds.KERNEL_VARIANTS:
+        wanted = {name for name, flags in NEEDS.items() if f"-DGGML_{name}=ON" in build.cmake_flags}
+        assert {f for n in wanted for f in NEEDS[n]} <= build.cpu_flags, "a variant must require what it compiles"
+        if all(NEEDS[n] <= cpu_flags() for n in wanted):  # this CPU could run it
+            assert wanted <= features, f"this CPU has {sorted(wanted)} but the loaded kernels use {sorted(features)}"
+            break
 
 
 def test_every_variant_is_free_of_amx_and_is_chosen_only_where_the_cpu_has_all_it_uses():
