@@ -81,7 +81,13 @@ def test_proofread_streams_into_the_page_and_shows_indicators(page, space_url):
     page.wait_for_function(
         "() => /Changed\\.|No changes\\./.test(document.querySelector('#status').innerText)", timeout=240_000
     )
-    seen = page.evaluate("() => { clearInterval(window.__watch); return window.__seen; }")
+    # The last value can land between two polls and together with the status: read it once more.
+    seen = page.evaluate("""() => {
+      clearInterval(window.__watch);
+      const box = document.querySelector('#corrected textarea');
+      if (box && box.value && window.__seen[window.__seen.length - 1] !== box.value) window.__seen.push(box.value);
+      return window.__seen;
+    }""")
     before = page.locator("#indicators-before").inner_text()
     after = page.locator("#indicators-after").inner_text()
     assert "politeness" in before and "sentiment" in before
