@@ -69,8 +69,8 @@ class LlamaEngine:
         )
         marker = self.llm.tokenize(stop_marker(chat_format).encode(), add_bos=False, special=True)
         self.stop_ids = {self.llm.token_eos(), *([marker[0]] if len(marker) == 1 else [])}
-        # "draft_verify": exact greedy decoding that verifies tokens drafted from the email in one
-        # batch (backend/engines/draft_verify.py); used only when temperature == 0.
+        # "draft_verify": greedy decoding that verifies tokens drafted from the email in one batch
+        # (backend/engines/draft_verify.py), exact when copy_margin is 0; used only when temperature == 0.
         self.decoding = decoding
         self.copy_margin = copy_margin
         self._draft_verify = None
