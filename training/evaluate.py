@@ -50,7 +50,7 @@ class ModelSpec:
     model_path: str | None = None
     merge: bool = True  # the adapter folded into the base, as the backend serves it; `+runtime` applies it per step
     passes: int = 1  # `+2pass`: proofread the output once more (a classic GEC gain: fixes uncovered by the first pass)
-    copy_margin: float = 0.0
+    copy_margin: float | None = None  # None: the served default (Settings.copy_margin)
 
     @classmethod
     def parse(cls, text: str) -> "ModelSpec":
@@ -136,7 +136,9 @@ def settings_for(spec: ModelSpec, threads: int = 2) -> Settings:
     from training.base_models import BASES
 
     kwargs = {"base": spec.base, "adapter": spec.adapter, "merge_adapter": spec.merge, "n_threads": threads,
-              "chat_format": BASES[spec.base].chat_format, "few_shot": spec.few_shot, "copy_margin": spec.copy_margin}
+              "chat_format": BASES[spec.base].chat_format, "few_shot": spec.few_shot}
+    if spec.copy_margin is not None:
+        kwargs["copy_margin"] = spec.copy_margin
     if spec.model_path:
         kwargs["model_path"] = spec.model_path
     return Settings(**kwargs)
@@ -256,7 +258,7 @@ def evaluate_model(spec: ModelSpec, rows: list[dict], emails: list[str], scorer,
         "s_per_email": round(sum(email_seconds) / m, 3),
     }
     metrics["passes"] = spec.passes
-    metrics["copy_margin"] = spec.copy_margin
+    metrics["copy_margin"] = Settings().copy_margin if spec.copy_margin is None else spec.copy_margin
     if fce:
         fce_metrics, outputs["fce"] = evaluate_fce(proofreader, list(fce), spec.label, progress)
         metrics.update(fce_metrics)

@@ -97,7 +97,8 @@ def train_and_score(plan: Plan, name: str, steps: int, out: Path, data_dir: Path
     scorer, _ = load_scorer("auto")
     # Applied at run time, as for the reference row (eval-shipped-60.json): a merged copy of every
     # candidate would leave ~290 MB per adapter in the cache.
-    spec = ModelSpec(label=name, base=recipe.base, adapter=str(adapter), merge=False)
+    # Exact greedy (copy margin 0): a sweep compares what the models learned, not the served decoding lever.
+    spec = ModelSpec(label=name, base=recipe.base, adapter=str(adapter), merge=False, copy_margin=0.0)
     trained = trained_source_ids((data_dir or recipe_data_dir(recipe)) / "train.jsonl")
     metrics, _ = evaluate_model(spec, validation_rows(plan.eval_limit), clean_emails(plan.clean_limit), scorer,
                                 progress=False, threads=plan.eval_threads, fce=fce_pairs(plan.fce_limit, "dev"),
