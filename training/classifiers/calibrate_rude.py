@@ -60,15 +60,13 @@ def summary(scored: list[Scored], rude_below: float, alone_below: float) -> dict
         out |= {"impolite": len(impolite), "impolite_labelled_rude": sum(rude(s, rude_below, alone_below) for s in impolite),
                 "acceptable": len(acceptable), "acceptable_labelled_rude": sum(rude(s, rude_below, alone_below) for s in acceptable)}
     if unrated:
-        out |= {"emails": len(unrated), "labelled_rude": sum(rude(s, rude_below, alone_below) for s in unrated)}
+        out |= {"texts": len(unrated), "labelled_rude": sum(rude(s, rude_below, alone_below) for s in unrated)}
     return out
 
 
-def score_all(texts: list[str], ratings: list[float | None]) -> list[Scored]:
-    from backend.config import Settings
-    from backend.scoring import Scorer, strategies
+def score_all(scorer, texts: list[str], ratings: list[float | None]) -> list[Scored]:
+    from backend.scoring import strategies
 
-    scorer = Scorer(settings=Settings())
     scored = []
     for text, rating in zip(texts, ratings):
         politeness = scorer.score(text).politeness
@@ -78,24 +76,25 @@ def score_all(texts: list[str], ratings: list[float | None]) -> list[Scored]:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--false_alarm", type=float, default=0.05, help="largest share of AESLC train emails labelled rude")
+    parser.add_argument("--false-alarm", type=float, default=0.05, help="largest share of AESLC train emails labelled rude")
     parser.add_argument("--business", type=int, default=300, help="clean-looking AESLC emails per split")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
+    from backend.config import Settings
+    from backend.scoring import Scorer
     from backend.scoring.linear import LinearHead
     from training.data import emails as email_data
-
-    head = LinearHead.load("politeness")
-    rude_below = float(head.meta["rude_below"])
-    rated = human_rated_emails()
-    calibration = score_all([e.text for e in rated if e.seed in TRAINING_SEEDS], [e.rating for e in rated if e.seed in TRAINING_SEEDS])
-    held_out = score_all([e.text for e in rated if e.seed in CHECK_SEEDS], [e.rating for e in rated if e.seed in CHECK_SEEDS])
     from training.evaluate import validation_rows
     from training.textnorm import detokenize
 
+    scorer = Scorer(settings=Settings())
+    rude_below = float(LinearHead.load("politeness").meta["rude_below"])
+    rated = human_rated_emails()
+    calibration = score_all(scorer, [e.text for e in rated if e.seed in TRAINING_SEEDS], [e.rating for e in rated if e.seed in TRAINING_SEEDS])
+    held_out = score_all(scorer, [e.text for e in rated if e.seed in CHECK_SEEDS], [e.rating for e in rated if e.seed in CHECK_SEEDS])
     rows = validation_rows()
-    sentences = score_all([detokenize(r["source"]) for r in rows], [None] * len(rows))
-    business = {split: score_all([e["text"] for e in email_data.load_emails(split) if email_data.looks_clean(e["text"])][: args.business],
+    sentences = score_all(scorer, [detokenize(r["source"]) for r in rows], [None] * len(rows))
+    business = {split: score_all(scorer, [e["text"] for e in email_data.load_emails(split) if email_data.looks_clean(e["text"])][: args.business],
                                  [None] * args.business) for split in ("train", "dev")}
     alone = choose(calibration, business["train"], rude_below, args.false_alarm)
     results = {"rude_below": rude_below, "alone_below": alone, "impolite_below_rating": IMPOLITE_BELOW,
