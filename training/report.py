@@ -36,8 +36,8 @@ def run_section(run_dir: Path, plot_dir: Path) -> str:
     evals = sorted({r["step"]: round(r["eval_loss"], 4) for r in rows if "eval_loss" in r}.items())
     losses = sorted({r["step"]: r["loss"] for r in rows if "loss" in r}.items())
     window = max(1, round(len(losses) / 12))
-    means = [(losses[i + len(losses[i:i + window]) - 1][0], round(sum(v for _, v in losses[i:i + window]) / len(losses[i:i + window]), 4))
-             for i in range(0, len(losses), window)]
+    chunks = [losses[i:i + window] for i in range(0, len(losses), window)]
+    means = [(chunk[-1][0], round(sum(v for _, v in chunk) / len(chunk), 4)) for chunk in chunks]
     out = [f"Recipe `{info['recipe']['name']}` (base {info['recipe']['base']}), {info['train_examples']} training examples "
            f"({info['train_tokens']} tokens, {info['completion_tokens']} with loss), data scorer: "
            f"{info['data_manifest'].get('scorer')}, kinds: {info['data_manifest'].get('train_counts')}.", "",

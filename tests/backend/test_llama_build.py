@@ -110,9 +110,10 @@ def test_requirements_carry_what_the_no_deps_install_of_llama_cpp_python_needs()
     (a fresh clone failed `backend prepare` with "No module named 'diskcache'")."""
     from importlib.metadata import requires
 
-    needed = {re.split(r"[ ;<>=!\[]", r, maxsplit=1)[0].lower().replace("_", "-")
-              for r in requires("llama-cpp-python") or [] if "extra ==" not in r}
-    listed = {re.split(r"[ ;<>=!\[]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
-              for line in (REPO_ROOT / "requirements.txt").read_text().splitlines()
+    def name(requirement: str) -> str:
+        return re.split(r"[ ;<>=!\[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+    needed = {name(r) for r in requires("llama-cpp-python") or [] if "extra ==" not in r}
+    listed = {name(line) for line in (REPO_ROOT / "requirements.txt").read_text().splitlines()
               if line.strip() and not line.startswith("#")}
     assert needed and needed <= listed, needed - listed

@@ -18,10 +18,11 @@ CHROMIUM_ARGS = [
 # Polls the corrected box while a proofread runs, to see the text arrive in pieces.
 WATCH_CORRECTED = """() => {
   window.__seen = [];
-  window.__watch = setInterval(() => {
+  window.__record = () => {
     const box = document.querySelector('#corrected textarea');
     if (box && box.value && window.__seen[window.__seen.length - 1] !== box.value) window.__seen.push(box.value);
-  }, 25);
+  };
+  window.__watch = setInterval(window.__record, 25);
 }"""
 
 
@@ -82,12 +83,7 @@ def test_proofread_streams_into_the_page_and_shows_indicators(page, space_url):
         "() => /Changed\\.|No changes\\./.test(document.querySelector('#status').innerText)", timeout=240_000
     )
     # The last value can land between two polls and together with the status: read it once more.
-    seen = page.evaluate("""() => {
-      clearInterval(window.__watch);
-      const box = document.querySelector('#corrected textarea');
-      if (box && box.value && window.__seen[window.__seen.length - 1] !== box.value) window.__seen.push(box.value);
-      return window.__seen;
-    }""")
+    seen = page.evaluate("() => { clearInterval(window.__watch); window.__record(); return window.__seen; }")
     before = page.locator("#indicators-before").inner_text()
     after = page.locator("#indicators-after").inner_text()
     assert "politeness" in before and "sentiment" in before

@@ -10,13 +10,13 @@ def test_the_threshold_is_the_largest_that_flags_no_acceptable_email_and_stays_i
     calibration = [Scored(1.5, 0.10, False), Scored(2.0, 0.30, False), Scored(3.0, 0.35, False), Scored(4.0, 0.8, False)]
     business = [Scored(None, p / 100, False) for p in range(5, 100, 5)]  # 19 emails, 0.05 ... 0.95
     # No acceptable (>= 2.5) email under 0.35: up to 0.35; the business emails then cap it.
-    assert choose(calibration, business, rude_below=0.4, false_alarm=1.0) == 0.35
-    assert choose(calibration, business, rude_below=0.4, false_alarm=2 / 19) == 0.15  # 0.05 and 0.10 flagged
-    assert choose([Scored(3.0, 0.005, False)], business, rude_below=0.4, false_alarm=1.0) == 0.0
+    assert choose(calibration, business, up_to=0.4, false_alarm=1.0) == 0.35
+    assert choose(calibration, business, up_to=0.4, false_alarm=2 / 19) == 0.15  # 0.05 and 0.10 flagged
+    assert choose([Scored(3.0, 0.005, False)], business, up_to=0.4, false_alarm=1.0) == 0.0
 
 
 @pytest.mark.fast
 def test_below_the_calibrated_score_no_lexicon_evidence_is_needed():
-    assert rude(Scored(None, 0.2, False), rude_below=0.4, alone_below=0.23)
-    assert not rude(Scored(None, 0.3, False), rude_below=0.4, alone_below=0.23)
-    assert rude(Scored(None, 0.3, True), rude_below=0.4, alone_below=0.23)
+    assert rude(Scored(None, 0.2, False), alone_below=0.23)
+    assert not rude(Scored(None, 0.3, False), alone_below=0.23)
+    assert rude(Scored(None, 0.3, True), alone_below=0.23)

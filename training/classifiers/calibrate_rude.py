@@ -31,46 +31,44 @@ OUT = Path(__file__).resolve().parents[1] / "results" / "rude-calibration.json"
 class Scored:
     rating: float | None  # human rating; None for unrated AESLC emails
     p_polite: float
-    evidence: bool  # the lexicon found an accusation or a bare command
+    served_rude: bool  # the served label (score and lexicon evidence) says rude
 
 
-def rude(s: Scored, rude_below: float, alone_below: float) -> bool:
-    return s.p_polite < alone_below or (s.p_polite < rude_below and s.evidence)
+def rude(s: Scored, alone_below: float) -> bool:
+    return s.p_polite < alone_below or s.served_rude
 
 
-def choose(calibration: list[Scored], business: list[Scored], rude_below: float, false_alarm: float) -> float:
-    """The largest threshold that flags no rated-acceptable calibration email and at most `false_alarm`
-    of the business emails (0.0 when none does: the lexicon rule alone)."""
+def choose(calibration: list[Scored], business: list[Scored], up_to: float, false_alarm: float) -> float:
+    """The largest threshold up to `up_to` that flags no rated-acceptable calibration email and at most
+    `false_alarm` of the business emails (0.0 when none does: the served rule alone)."""
     best = 0.0
-    for step in range(1, int(rude_below * 100) + 1):
+    for step in range(1, int(up_to * 100) + 1):
         t = step / 100
-        acceptable_flagged = any(rude(s, rude_below, t) for s in calibration if s.rating >= IMPOLITE_BELOW)
-        business_share = sum(rude(s, rude_below, t) for s in business) / max(len(business), 1)
+        acceptable_flagged = any(rude(s, t) for s in calibration if s.rating >= IMPOLITE_BELOW)
+        business_share = sum(rude(s, t) for s in business) / max(len(business), 1)
         if not acceptable_flagged and business_share <= false_alarm:
             best = t
     return best
 
 
-def summary(scored: list[Scored], rude_below: float, alone_below: float) -> dict:
+def summary(scored: list[Scored], alone_below: float) -> dict:
     impolite = [s for s in scored if s.rating is not None and s.rating < IMPOLITE_BELOW]
     acceptable = [s for s in scored if s.rating is not None and s.rating >= IMPOLITE_BELOW]
     unrated = [s for s in scored if s.rating is None]
     out = {}
     if impolite or acceptable:
-        out |= {"impolite": len(impolite), "impolite_labelled_rude": sum(rude(s, rude_below, alone_below) for s in impolite),
-                "acceptable": len(acceptable), "acceptable_labelled_rude": sum(rude(s, rude_below, alone_below) for s in acceptable)}
+        out |= {"impolite": len(impolite), "impolite_labelled_rude": sum(rude(s, alone_below) for s in impolite),
+                "acceptable": len(acceptable), "acceptable_labelled_rude": sum(rude(s, alone_below) for s in acceptable)}
     if unrated:
-        out |= {"texts": len(unrated), "labelled_rude": sum(rude(s, rude_below, alone_below) for s in unrated)}
+        out |= {"texts": len(unrated), "labelled_rude": sum(rude(s, alone_below) for s in unrated)}
     return out
 
 
 def score_all(scorer, texts: list[str], ratings: list[float | None]) -> list[Scored]:
-    from backend.scoring import strategies
-
     scored = []
     for text, rating in zip(texts, ratings):
         politeness = scorer.score(text).politeness
-        scored.append(Scored(rating, politeness.value, strategies.rude_evidence(politeness.reasons)))
+        scored.append(Scored(rating, politeness.value, politeness.label == "rude"))
     return scored
 
 
@@ -88,6 +86,7 @@ def main(argv: list[str] | None = None) -> dict:
     from training.textnorm import detokenize
 
     scorer = Scorer(settings=Settings())
+    # A score-only threshold at or above the served one would flag every email the lexicon rule needs evidence for.
     rude_below = float(LinearHead.load("politeness").meta["rude_below"])
     rated = human_rated_emails()
     calibration = score_all(scorer, [e.text for e in rated if e.seed in TRAINING_SEEDS], [e.rating for e in rated if e.seed in TRAINING_SEEDS])
@@ -101,7 +100,7 @@ def main(argv: list[str] | None = None) -> dict:
                "false_alarm_budget": args.false_alarm, "splits": {}}
     for name, scored in [("calibration (seeds 1-12)", calibration), ("held out (seeds 13-24)", held_out),
                          ("AESLC train", business["train"]), ("AESLC dev", business["dev"]), ("JFLEG validation sentences", sentences)]:
-        results["splits"][name] = {"lexicon rule only": summary(scored, rude_below, 0.0), "with alone_below": summary(scored, rude_below, alone)}
+        results["splits"][name] = {"lexicon rule only": summary(scored, 0.0), "with alone_below": summary(scored, alone)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
