@@ -91,6 +91,15 @@ class Settings(BaseSettings):
         ge=0,
         description="draft_verify keeps a copied token the model ranks within this many logits of its first choice: fewer needless edits, a few missed ones (0 = exact greedy). 1.0 had the best FCE dev F0.5 of 0-4 and kept 97.5% of correct CWEB dev sentences unchanged vs 92.5% at 0 (training/RESULTS.md).",
     )
+    rude_without_evidence_below: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Politeness under this P(polite) labels an email rude without an accusation or bare command, once it is rude_without_evidence_min_words long (0 = off: the label needs lexicon evidence). Calibrated by training.classifiers.calibrate_rude.",
+    )
+    rude_without_evidence_min_words: int = Field(
+        35, ge=0, description="Short texts (a learner's sentence) score low without being rude: below this length the score alone never says rude."
+    )
     chunk_words: int = Field(160, description="Long emails are proofread paragraph groups of about this size.")
     max_generate_seconds: float = Field(
         30.0,

@@ -36,6 +36,9 @@ class DataConfig:
     max_email_words: int = 80  # short emails = short sequences = fast training (serving chunks at ~160 words)
     max_prompt_chars: int = 2400
     validation_per_kind: int = 20  # eval-loss set: this many held-out examples of each kind
+    # An earlier mix's data name (built first, same chat format): its sentences, paragraphs and emails
+    # are not drawn again, so a second training stage sees only new text.
+    exclude_data: str | None = None
 
 
 @dataclass

@@ -16,7 +16,7 @@ Metrics, on data never trained on:
     F0.5, precision, recall (training.errant_score);
   CWEB test sentences both annotators left unchanged (--cweb-limit N): the share that comes back unchanged;
   clean emails from AESLC dev: the share returned unchanged, the share of words changed, seconds per email.
-`--split dev` scores FCE dev and the CWEB dev sentences the model's training data (`--trained-on` its
+`--split dev` scores FCE dev and the CWEB dev sentences the model's training data (`--trained-on`, every stage's
 train.jsonl) did not contain instead: the splits to tune decoding choices on, leaving test untouched.
 Writes results.json and results.md. Texts are not written unless
 --save-outputs is given (they are public data sets, but the habit of not logging text stays)."""
@@ -89,11 +89,12 @@ def fce_pairs(limit: int, split: str = "test") -> list[gec_corpora.Pair]:
     return pairs if limit < 0 else random.Random(SAMPLE_SEED).sample(pairs, min(limit, len(pairs)))
 
 
-def trained_source_ids(train_jsonl: Path | None) -> set[str]:
-    if train_jsonl is None:
-        return set()
-    with open(train_jsonl, encoding="utf-8") as f:
-        return {json.loads(line).get("source_id", "") for line in f}
+def trained_source_ids(train_jsonls: list[Path]) -> set[str]:
+    ids: set[str] = set()
+    for path in train_jsonls:
+        with open(path, encoding="utf-8") as f:
+            ids |= {json.loads(line).get("source_id", "") for line in f}
+    return ids
 
 
 def cweb_unchanged_sources(limit: int, split: str = "test", exclude_ids: set[str] = frozenset()) -> list[str]:
@@ -326,14 +327,14 @@ def markdown(results: dict) -> str:
 
 
 def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, save_outputs: bool, threads: int = 2,
-        tone_limit: int = 0, fce_limit: int = 0, cweb_limit: int = 0, split: str = "test", trained_on: Path | None = None) -> dict:
+        tone_limit: int = 0, fce_limit: int = 0, cweb_limit: int = 0, split: str = "test", trained_on: list[Path] = ()) -> dict:
     from training.data.scoring import load_scorer
 
     scorer, scorer_name = load_scorer("auto")
     rows = validation_rows(limit)
     emails = clean_emails(clean_limit)
     tones = tone_cases(tone_limit, skip=clean_limit) if tone_limit else []
-    if split == "dev" and cweb_limit and trained_on is None:
+    if split == "dev" and cweb_limit and not trained_on:
         raise SystemExit("--split dev needs --trained-on TRAIN.jsonl: CWEB dev sentences were training data")
     fce = fce_pairs(fce_limit, split)
     cweb = cweb_unchanged_sources(cweb_limit, split, trained_source_ids(trained_on))
@@ -367,7 +368,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fce-limit", type=int, default=0, help="also score N FCE test sentences with ERRANT F0.5 (-1: all 2,722)")
     parser.add_argument("--cweb-limit", type=int, default=0, help="also check N unchanged CWEB test sentences come back unchanged (-1: all)")
     parser.add_argument("--split", choices=["test", "dev"], default="test", help="FCE / CWEB split: dev to tune on, test to report")
-    parser.add_argument("--trained-on", type=Path, help="the model's train.jsonl: its CWEB dev sentences are left out of --split dev")
+    parser.add_argument("--trained-on", type=Path, nargs="+", default=[],
+                        help="the model's train.jsonl (every stage's): their CWEB dev sentences are left out of --split dev")
     args = parser.parse_args(argv)
     results = run([ModelSpec.parse(m) for m in args.model], args.out, args.limit, args.clean_limit, args.save_outputs, args.threads,
                   args.tone_limit, args.fce_limit, args.cweb_limit, args.split, args.trained_on)

@@ -99,7 +99,7 @@ def train_and_score(plan: Plan, name: str, steps: int, out: Path, data_dir: Path
     # candidate would leave ~290 MB per adapter in the cache.
     # Exact greedy (copy margin 0): a sweep compares what the models learned, not the served decoding lever.
     spec = ModelSpec(label=name, base=recipe.base, adapter=str(adapter), merge=False, copy_margin=0.0)
-    trained = trained_source_ids((data_dir or recipe_data_dir(recipe)) / "train.jsonl")
+    trained = trained_source_ids([(data_dir or recipe_data_dir(recipe)) / "train.jsonl"])
     metrics, _ = evaluate_model(spec, validation_rows(plan.eval_limit), clean_emails(plan.clean_limit), scorer,
                                 progress=False, threads=plan.eval_threads, fce=fce_pairs(plan.fce_limit, "dev"),
                                 cweb=cweb_unchanged_sources(plan.cweb_limit, "dev", trained))

@@ -27,6 +27,8 @@ class Scorer:
         self._embedder = embedder
         self._sentiment = SentimentClassifier(embedder)
         self._politeness = PolitenessClassifier(embedder)
+        if settings is not None:
+            self._politeness.without_evidence = (settings.rude_without_evidence_below, settings.rude_without_evidence_min_words)
 
     def score(self, text: str) -> Scores:
         units = split_units(text)

@@ -37,6 +37,8 @@ class PolitenessClassifier:
         self.rude_below = float(meta["rude_below"])
         self.polite_from = float(meta["polite_from"])
         self.min_weight = float(meta["min_weight"])
+        # (P(polite) under which, and words from which, the score alone says rude); off by default
+        self.without_evidence: tuple[float, int] = (0.0, 0)
         names = meta["features"]
         coef = self._head.coef[0]
         # Learned weight of each strategy, used to order the reasons by how much they moved the score.
@@ -54,10 +56,15 @@ class PolitenessClassifier:
         z = aggregate(self.unit_logits(units, embeddings), email_logit, self.min_weight)
         return float(1.0 / (1.0 + np.exp(-z)))
 
-    def label(self, probability: float, rude_strategy_found: bool = True) -> str:
+    def label(self, probability: float, rude_strategy_found: bool = True, words: int = 0) -> str:
         """`rude` needs a low score *and* a rude strategy to show as the reason: the prompt then asks the
-        model to soften, so a curt but neutral email (a news forward, a terse FYI) must not get there."""
+        model to soften, so a curt but neutral email (a news forward, a terse FYI) must not get there.
+        Cold or passive-aggressive emails rarely use those words, so with `without_evidence` set a very
+        low score on a long enough text says rude alone (short sentences score low without being rude)."""
+        alone_below, min_words = self.without_evidence
         if probability < self.rude_below and rude_strategy_found:
+            return "rude"
+        if probability < alone_below and words >= min_words:
             return "rude"
         if probability >= self.polite_from:
             return "polite"
@@ -73,5 +80,5 @@ class PolitenessClassifier:
     def score(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> Score:
         p = self.probability(text, units, embeddings)
         reasons = self.reasons(text) if text.strip() else []
-        label = self.label(p, strategies.rude_evidence(reasons))
+        label = self.label(p, strategies.rude_evidence(reasons), len(text.split()))
         return Score(value=round(p, 4), label=label, emoji=EMOJI[label], reasons=reasons)

@@ -141,3 +141,23 @@ def test_an_email_with_its_subject_line_scores_like_its_body(scorer: Scorer):
     with_subject = scorer.score("Subject: Trading research\n\n" + body)
     assert with_subject == scorer.score(body)
     assert with_subject.politeness.value != 0.5 and with_subject.sentiment.value != 0.0
+
+
+COLD_EMAIL = (
+    "Subject: Budget numbers\n\nDan,\n\nThe budget numbers you sent on Friday were wrong again. This is the third time "
+    "this quarter that I have had to fix your spreadsheet before the board meeting. I don't have time to keep checking "
+    "your work. The corrected version has to be in my inbox by Thursday noon, with the travel costs split by team. "
+    "Frankly, I expected better from someone at your level.\n\nMaria"
+)
+
+
+def test_a_cold_email_without_rude_words_is_rude_only_when_the_score_alone_may_say_so():
+    from backend.config import Settings
+
+    served, calibrated = Scorer(), Scorer(settings=Settings(rude_without_evidence_below=0.26))
+    assert served.score(COLD_EMAIL).politeness.label == "neutral"  # no accusation or bare command to show
+    assert calibrated.score(COLD_EMAIL).politeness.label == "rude"
+    # a short sentence scores low without being rude: under the length floor the score alone never decides
+    short = "Your report was late and the numbers were wrong."
+    assert calibrated.score(short).politeness.value < 0.26
+    assert calibrated.score(short).politeness.label == "neutral"

@@ -55,6 +55,32 @@ def test_building_a_mix_never_reads_an_evaluation_file(monkeypatch):
     assert read and not [p for p in read if "test" in p.rsplit("/", 1)[-1]]
 
 
+@needs_data()
+def test_a_second_stage_mix_draws_nothing_the_earlier_mix_drew(tmp_path, monkeypatch):
+    from training.config import DataConfig
+    from training.data import build
+    from training.data.common import write_jsonl
+    from training.data.scoring import LexicalScorer
+
+    monkeypatch.setattr(build, "BUILD_DIR", tmp_path)
+    sizes = dict(wi=30, fce=30, gec_paragraphs=10, cweb=30, c4=10, synthetic_errors=3, unchanged=3, tone_pairs=2,
+                 instructions=0, validation_per_kind=1)
+    first, first_val, _ = build.build_examples(DataConfig(jfleg_refs_per_source=1, **sizes), "gemma",
+                                               scorer=LexicalScorer(), limit_emails=60)
+    write_jsonl(tmp_path / "first-gemma" / "train.jsonl", first)
+    write_jsonl(tmp_path / "first-gemma" / "validation.jsonl", first_val)
+    second, second_val, info = build.build_examples(DataConfig(jfleg_refs_per_source=2, exclude_data="first", **sizes),
+                                                    "gemma", scorer=LexicalScorer(), limit_emails=60)
+    earlier = first + first_val
+    later = second + second_val
+    assert {"wi", "fce", "gec_paragraph", "cweb", "c4", "jfleg"} <= set(info["train_counts"])
+    assert not {e["source_id"] for e in earlier if e["kind"] != "jfleg"} & {e["source_id"] for e in later}
+    # a JFLEG sentence comes back only with a reference not taught before
+    assert not {(e["source_id"], e["completion"]) for e in earlier} & {(e["source_id"], e["completion"]) for e in later}
+    with pytest.raises(SystemExit, match="not built"):
+        build.build_examples(DataConfig(exclude_data="missing", **sizes), "gemma", scorer=LexicalScorer(), limit_emails=60)
+
+
 def test_paragraphs_join_consecutive_sentences_and_keep_both_sides_aligned():
     pairs = [Pair(f"x:{i}", f"Sentence number {i} has an eror.", f"Sentence number {i} has an error.", "x") for i in range(40)]
     pairs[10] = Pair("x:10", "Heading", "Heading", "x")  # a fragment ends a paragraph instead of joining it

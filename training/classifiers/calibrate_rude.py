@@ -32,35 +32,36 @@ class Scored:
     rating: float | None  # human rating; None for unrated AESLC emails
     p_polite: float
     served_rude: bool  # the served label (score and lexicon evidence) says rude
+    words: int
 
 
-def rude(s: Scored, alone_below: float) -> bool:
-    return s.p_polite < alone_below or s.served_rude
+def rude(s: Scored, alone_below: float, min_words: int = 0) -> bool:
+    return (s.p_polite < alone_below and s.words >= min_words) or s.served_rude
 
 
-def choose(calibration: list[Scored], business: list[Scored], up_to: float, false_alarm: float) -> float:
+def choose(calibration: list[Scored], business: list[Scored], up_to: float, false_alarm: float, min_words: int = 0) -> float:
     """The largest threshold up to `up_to` that flags no rated-acceptable calibration email and at most
     `false_alarm` of the business emails (0.0 when none does: the served rule alone)."""
     best = 0.0
     for step in range(1, int(up_to * 100) + 1):
         t = step / 100
-        acceptable_flagged = any(rude(s, t) for s in calibration if s.rating >= IMPOLITE_BELOW)
-        business_share = sum(rude(s, t) for s in business) / max(len(business), 1)
+        acceptable_flagged = any(rude(s, t, min_words) for s in calibration if s.rating >= IMPOLITE_BELOW)
+        business_share = sum(rude(s, t, min_words) for s in business) / max(len(business), 1)
         if not acceptable_flagged and business_share <= false_alarm:
             best = t
     return best
 
 
-def summary(scored: list[Scored], alone_below: float) -> dict:
+def summary(scored: list[Scored], alone_below: float, min_words: int = 0) -> dict:
     impolite = [s for s in scored if s.rating is not None and s.rating < IMPOLITE_BELOW]
     acceptable = [s for s in scored if s.rating is not None and s.rating >= IMPOLITE_BELOW]
     unrated = [s for s in scored if s.rating is None]
     out = {}
     if impolite or acceptable:
-        out |= {"impolite": len(impolite), "impolite_labelled_rude": sum(rude(s, alone_below) for s in impolite),
-                "acceptable": len(acceptable), "acceptable_labelled_rude": sum(rude(s, alone_below) for s in acceptable)}
+        out |= {"impolite": len(impolite), "impolite_labelled_rude": sum(rude(s, alone_below, min_words) for s in impolite),
+                "acceptable": len(acceptable), "acceptable_labelled_rude": sum(rude(s, alone_below, min_words) for s in acceptable)}
     if unrated:
-        out |= {"texts": len(unrated), "labelled_rude": sum(rude(s, alone_below) for s in unrated)}
+        out |= {"texts": len(unrated), "labelled_rude": sum(rude(s, alone_below, min_words) for s in unrated)}
     return out
 
 
@@ -68,13 +69,15 @@ def score_all(scorer, texts: list[str], ratings: list[float | None]) -> list[Sco
     scored = []
     for text, rating in zip(texts, ratings):
         politeness = scorer.score(text).politeness
-        scored.append(Scored(rating, politeness.value, politeness.label == "rude"))
+        scored.append(Scored(rating, politeness.value, politeness.label == "rude", len(text.split())))
     return scored
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--false-alarm", type=float, default=0.05, help="largest share of AESLC train emails labelled rude")
+    parser.add_argument("--min-words", type=int, default=0,
+                        help="the score alone says rude only for texts this long (short sentences score low)")
     parser.add_argument("--business", type=int, default=300, help="clean-looking AESLC emails per split")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
@@ -95,12 +98,12 @@ def main(argv: list[str] | None = None) -> dict:
     sentences = score_all(scorer, [detokenize(r["source"]) for r in rows], [None] * len(rows))
     business = {split: score_all(scorer, [e["text"] for e in email_data.load_emails(split) if email_data.looks_clean(e["text"])][: args.business],
                                  [None] * args.business) for split in ("train", "dev")}
-    alone = choose(calibration, business["train"], rude_below, args.false_alarm)
-    results = {"rude_below": rude_below, "alone_below": alone, "impolite_below_rating": IMPOLITE_BELOW,
+    alone = choose(calibration, business["train"], rude_below, args.false_alarm, args.min_words)
+    results = {"rude_below": rude_below, "alone_below": alone, "min_words": args.min_words, "impolite_below_rating": IMPOLITE_BELOW,
                "false_alarm_budget": args.false_alarm, "splits": {}}
     for name, scored in [("calibration (seeds 1-12)", calibration), ("held out (seeds 13-24)", held_out),
                          ("AESLC train", business["train"]), ("AESLC dev", business["dev"]), ("JFLEG validation sentences", sentences)]:
-        results["splits"][name] = {"lexicon rule only": summary(scored, 0.0), "with alone_below": summary(scored, alone)}
+        results["splits"][name] = {"lexicon rule only": summary(scored, 0.0), "with alone_below": summary(scored, alone, args.min_words)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

@@ -10,6 +10,7 @@ import argparse
 import json
 import random
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from training.base_models import BASES
@@ -40,6 +41,7 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
         scorer_name = getattr(scorer, "name", type(scorer).__name__)
     maker = ExampleMaker(chat_format, scorer)
     examples: list[dict] = []
+    seen = earlier_mix(cfg.exclude_data, chat_format)
 
     def plain(source, target, kind, **meta):
         return maker.proofread(source, target, kind, scores=as_not_rude(maker.scores(source)), **meta)
@@ -48,8 +50,11 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     if cfg.jfleg_refs_per_source:
         train_rows, _ = jfleg.split(jfleg.load())
         for source, target, sid in jfleg.training_pairs(train_rows, cfg.jfleg_refs_per_source):
-            examples.append(plain(source, target, "jfleg", source_id=f"jfleg:{sid}"))
-    examples += sentence_corpus_examples(cfg, plain)
+            example = plain(source, target, "jfleg", source_id=f"jfleg:{sid}")
+            # a JFLEG sentence has four references: one not taught before is new data
+            if (example["source_id"], example["completion"]) not in seen.pairs:
+                examples.append(example)
+    examples += sentence_corpus_examples(cfg, plain, seen.ids)
 
     usable, clean = clean_email_pool(cfg.seed, cfg.max_email_words)
     if limit_emails:
@@ -82,7 +87,7 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
         text = email_data.decorate(email["text"], random.Random(f"{cfg.seed}:same:{email['id']}"))
         return plain(text, text, "unchanged", source_id=email["id"])
 
-    used: set[str] = set()
+    used: set[str] = set(seen.ids)
     examples += take_emails(clean, used, cfg.synthetic_errors, synthetic)
     examples += take_emails(clean, used, cfg.tone_pairs, tone)
     examples += take_emails(clean, used, cfg.unchanged, unchanged)
@@ -119,8 +124,30 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
 _PARAGRAPH_PART = 0.3
 
 
-def sentence_corpus_examples(cfg: DataConfig, plain) -> list[dict]:
-    """W&I and FCE sentences, email-shaped paragraphs of them, CWEB dev and C4 pairs, as the recipe asks."""
+@dataclass(frozen=True)
+class EarlierMix:
+    ids: frozenset[str] = frozenset()  # source ids it drew (sentences, paragraphs, emails)
+    pairs: frozenset[tuple[str, str]] = frozenset()  # (source id, completion) it taught
+
+
+def earlier_mix(name: str | None, chat_format: str) -> EarlierMix:
+    if not name:
+        return EarlierMix()
+    folder = BUILD_DIR / f"{name}-{chat_format}"
+    if not (folder / "train.jsonl").exists():
+        raise SystemExit(f"data.exclude_data: {folder} is not built; build the earlier recipe's data first")
+    rows = [json.loads(line) for split in ("train.jsonl", "validation.jsonl")
+            for line in (folder / split).read_text(encoding="utf-8").splitlines() if line]
+    return EarlierMix(frozenset(r.get("source_id", "") for r in rows),
+                      frozenset((r.get("source_id", ""), r["completion"]) for r in rows))
+
+
+def sentence_corpus_examples(cfg: DataConfig, plain, exclude: frozenset[str] = frozenset()) -> list[dict]:
+    """W&I and FCE sentences, email-shaped paragraphs of them, CWEB dev and C4 pairs, as the recipe asks;
+    none whose id is in `exclude`."""
+    def fresh(pairs):
+        return [p for p in pairs if p.id not in exclude]
+
     examples: list[dict] = []
     corpora = {}
     if cfg.wi or cfg.fce or cfg.gec_paragraphs:
@@ -128,8 +155,10 @@ def sentence_corpus_examples(cfg: DataConfig, plain) -> list[dict]:
     sentences, paragraph_pool = {}, []
     for name, pairs in corpora.items():
         cut = int(len(pairs) * (1 - _PARAGRAPH_PART))
-        sentences[name] = pairs[:cut]
-        paragraph_pool += gec_corpora.paragraphs(pairs[cut:], random.Random(f"{cfg.seed}:paragraphs:{name}"))
+        sentences[name] = fresh(pairs[:cut])
+        # grouped as in the earlier mix (same seed), so a paragraph it drew has the same id
+        paragraph_pool += [p for p in gec_corpora.paragraphs(pairs[cut:], random.Random(f"{cfg.seed}:paragraphs:{name}"))
+                           if p[2] not in exclude]
     for name in ("wi", "fce"):
         count = getattr(cfg, name)
         rng = random.Random(f"{cfg.seed}:{name}")
@@ -143,10 +172,10 @@ def sentence_corpus_examples(cfg: DataConfig, plain) -> list[dict]:
     for source, target, pid in paragraph_pool[: cfg.gec_paragraphs]:
         examples.append(plain(decorated(source, pid), decorated(target, pid), "gec_paragraph", source_id=pid))
     if cfg.cweb:
-        for pair in gec_corpora.sample(gec_corpora.load_cweb("dev"), cfg.cweb, random.Random(f"{cfg.seed}:cweb")):
+        for pair in gec_corpora.sample(fresh(gec_corpora.load_cweb("dev")), cfg.cweb, random.Random(f"{cfg.seed}:cweb")):
             examples.append(plain(pair.source, pair.target, "cweb", source_id=pair.id))
     if cfg.c4:
-        for pair in gec_corpora.sample(gec_corpora.load_c4(), cfg.c4, random.Random(f"{cfg.seed}:c4")):
+        for pair in gec_corpora.sample(fresh(gec_corpora.load_c4()), cfg.c4, random.Random(f"{cfg.seed}:c4")):
             examples.append(plain(pair.source, pair.target, "c4", source_id=pair.id))
     return examples
 
