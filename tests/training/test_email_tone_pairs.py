@@ -81,3 +81,6 @@ def test_the_recipe_field_adds_the_pairs_to_training_only():
     train, validation, info = build_examples(cfg, "gemma", scorer=LexicalScorer(), limit_emails=10)
     assert info["train_counts"] == {T.KIND: 5} and validation == []
     assert DataConfig().email_tone_pairs == 0  # off unless a recipe asks for it
+    cfg.email_tone_repeats = 3
+    train, _, info = build_examples(cfg, "gemma", scorer=LexicalScorer(), limit_emails=10)
+    assert info["train_counts"] == {T.KIND: 15} and len({e["completion"] for e in train}) == 5

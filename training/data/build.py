@@ -92,7 +92,7 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     examples += take_emails(clean, used, cfg.tone_pairs, tone)
     examples += take_emails(clean, used, cfg.unchanged, unchanged)
     if cfg.email_tone_pairs:
-        examples += email_tone_pairs.training_examples(maker, cfg.email_tone_pairs)
+        examples += email_tone_pairs.training_examples(maker, cfg.email_tone_pairs) * cfg.email_tone_repeats
 
     # general instructions, short ones only (long answers cost training time and teach nothing here)
     chats = instructions.load_alpaca()
