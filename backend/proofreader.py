@@ -174,6 +174,9 @@ class LlamaProofreader:
             cancelled=cancelled,
             email=chunk,
             stop_when=watch,
+            # The copy margin keeps proofreading from needless edits; a rewrite the tone note asks for
+            # is the opposite, so a rude email is decoded without it.
+            copy_margin=0.0 if scores.politeness.label == "rude" else None,
         )
         timings.generate_ms += generation.prompt_ms + generation.generate_ms
         timings.prompt_tokens += generation.prompt_tokens

@@ -156,31 +156,34 @@ class DraftVerifyDecoder:
         self.llm.n_tokens = n_past + len(tokens)
         self.stats.batch_sizes.append(len(tokens))
 
-    def _pick(self, index: int, drafted: int | None) -> int:
-        """The model's argmax at batch position `index`, or the drafted token if it is within `copy_margin`."""
+    def _pick(self, index: int, drafted: int | None, margin: float) -> int:
+        """The model's argmax at batch position `index`, or the drafted token if it is within `margin`."""
         pointer = self._lib.llama_get_logits_ith(self._ctx(), index)
         logits = np.ctypeslib.as_array(ctypes.cast(pointer, ctypes.POINTER(ctypes.c_float)), shape=(self.n_vocab,))
         best = int(logits.argmax())
-        if drafted is not None and best != drafted and logits[drafted] >= logits[best] - self.copy_margin:
+        if drafted is not None and best != drafted and logits[drafted] >= logits[best] - margin:
             return drafted
         return best
 
     # --- generation -----------------------------------------------------------------------------
 
-    def tokens(self, prompt_ids: Sequence[int], max_tokens: int, copy_from: int | None = None) -> Iterator[int]:
+    def tokens(self, prompt_ids: Sequence[int], max_tokens: int, copy_from: int | None = None,
+               copy_margin: float | None = None) -> Iterator[int]:
         """Yields the greedy continuation of `prompt_ids` one token at a time, drafting from the
         prompt; `copy_from` is where in the prompt the text the output should copy starts (the
-        email), used for the first draft and to start the lookup there. The caller stops
-        iterating at a stop token or its own limit; the cache then holds only verified tokens."""
+        email), used for the first draft and to start the lookup there; `copy_margin` replaces the
+        decoder's own for this call. The caller stops iterating at a stop token or its own limit;
+        the cache then holds only verified tokens."""
+        margin = self.copy_margin if copy_margin is None else copy_margin
         self.stats = DraftStats()
         ctx, params = self._ctx(), self.llm.context_params
         self._lib.llama_set_n_threads(ctx, 1, params.n_threads_batch)  # single steps: see the module docstring
         try:
-            yield from self._tokens(list(prompt_ids), max_tokens, copy_from)
+            yield from self._tokens(list(prompt_ids), max_tokens, copy_from, margin)
         finally:
             self._lib.llama_set_n_threads(ctx, params.n_threads, params.n_threads_batch)
 
-    def _tokens(self, prompt_ids: list[int], max_tokens: int, copy_from: int | None) -> Iterator[int]:
+    def _tokens(self, prompt_ids: list[int], max_tokens: int, copy_from: int | None, margin: float) -> Iterator[int]:
         lookup = PromptLookup(prompt_ids, self.max_ngram)
         lookup.cursor = copy_from or 0
 
@@ -216,7 +219,7 @@ class DraftVerifyDecoder:
             base = len(pending) - 1
             accepted = 0
             for i in range(len(draft) + 1):
-                token = self._pick(base + i, draft[i] if self.copy_margin > 0 and i < len(draft) else None)
+                token = self._pick(base + i, draft[i] if margin > 0 and i < len(draft) else None, margin)
                 generated.append(token)
                 yield token
                 if len(generated) >= max_tokens:

@@ -105,10 +105,12 @@ class LlamaEngine:
         cancelled: Callable[[], bool] | None = None,
         email: str | None = None,
         stop_when: Callable[[str], bool] | None = None,
+        copy_margin: float | None = None,
     ) -> Generation:
         """`email`: the user's text inside `prompt`. It is tokenized as plain text, and draft_verify
         drafts from it (the output mostly copies it). `stop_when` sees each decoded piece, like
-        `on_token`, and ends the generation early by returning True (finish_reason "stopped")."""
+        `on_token`, and ends the generation early by returning True (finish_reason "stopped").
+        `copy_margin`: draft_verify's for this call (None: the engine's)."""
         prompt_ids, email_start = self.tokenize_prompt(prompt, email)
         room = self.llm.n_ctx() - len(prompt_ids)
         if room < 8:
@@ -124,7 +126,7 @@ class LlamaEngine:
         # Both paths reuse the KV cache for the longest common prefix with the previous prompt,
         # so the fixed instruction is only evaluated once per process.
         if temperature == 0 and self.decoding == "draft_verify":
-            tokens = self._draft_verifier().tokens(prompt_ids, max_tokens, copy_from=email_start)
+            tokens = self._draft_verifier().tokens(prompt_ids, max_tokens, copy_from=email_start, copy_margin=copy_margin)
         else:
             tokens = self.llm.generate(
                 prompt_ids, temp=temperature, top_p=top_p, top_k=0 if temperature > 0 else 40, min_p=0.0,

@@ -100,7 +100,8 @@ def _echo_proofreader(engine=None, **settings):
     from backend.proofreader import LlamaProofreader
     from backend.scoring import Scorer
 
-    return LlamaProofreader(Settings(**settings), engine=engine or _EchoEngine(), scorer=Scorer())
+    config = Settings(**settings)
+    return LlamaProofreader(config, engine=engine or _EchoEngine(), scorer=Scorer(settings=config))
 
 
 @pytest.mark.fast
@@ -171,3 +172,22 @@ def test_a_runaway_rewrite_is_stopped_after_a_few_words():
     # A part's draft repeats a phrase at most twice, so its rewrite stops at the fifth "please, please, please, please"
     # (8 pieces), far below its token limit.
     assert result.timings.generated_tokens <= 8 * len(parts) < sum(default_max_tokens(20) for _ in parts) / 4
+
+
+class _MarginRecordingEngine(_EchoEngine):
+    def __init__(self):
+        self.margins = []
+
+    def generate(self, prompt, *, max_tokens, copy_margin=None, **kwargs):
+        self.margins.append(copy_margin)
+        return super().generate(prompt, max_tokens=max_tokens, **kwargs)
+
+
+@pytest.mark.fast
+def test_an_email_the_tone_note_calls_rude_is_decoded_without_the_copy_margin():
+    from tests.scoring.test_scoring import COLD_EMAIL
+
+    engine = _MarginRecordingEngine()
+    _echo_proofreader(engine).proofread(EMAIL)
+    _echo_proofreader(engine, rude_without_evidence_below=0.26).proofread(COLD_EMAIL)  # labelled rude (scoring tests)
+    assert engine.margins == [None, 0.0]  # None: the served Settings.copy_margin

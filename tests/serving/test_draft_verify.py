@@ -86,15 +86,13 @@ def test_copy_margin_keeps_drafted_tokens_the_model_ranks_close_and_zero_is_gree
     engine, rendered = engine_and_prompts
     email, prompt, max_tokens = rendered[0]  # "I has attached ... you ask for ... their are any issue"
     greedy = _generate(engine, "greedy", email, prompt, max_tokens)
-    decoder = engine._draft_verifier()
-    try:
-        decoder.copy_margin = 1e9  # every drafted token is close enough: the email comes back as written
-        copied = _generate(engine, "draft_verify", email, prompt, max_tokens)
-    finally:
-        decoder.copy_margin = 0.0  # the fixture's (exact greedy)
+    # every drafted token is close enough: the email comes back as written
+    copied = _generate(engine, "draft_verify", email, prompt, max_tokens, copy_margin=1e9)
     assert copied.text.strip() and email.startswith(copied.text.strip())
     assert greedy.text != copied.text
+    # the margin was this call's only: the engine's own (the fixture's 0, exact greedy) is back
     assert _generate(engine, "draft_verify", email, prompt, max_tokens).text == greedy.text
+    assert _generate(engine, "draft_verify", email, prompt, max_tokens, copy_margin=0.0).text == greedy.text
 
 
 def test_streamed_pieces_join_to_the_returned_text(engine_and_prompts):
