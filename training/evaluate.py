@@ -340,6 +340,8 @@ def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, 
     cweb = cweb_unchanged_sources(cweb_limit, split, trained_source_ids(trained_on))
     results = {"split": split, "jfleg_sentences": len(rows), "clean_emails": len(emails), "fce_sentences": len(fce),
                "cweb_unchanged_sentences": len(cweb),
+               # the dev CWEB sentences depend on what was left out: results are comparable only with the same list
+               **({"trained_on": sorted(p.parent.name for p in trained_on)} if split == "dev" else {}),
                "scorer": scorer_name, "llama_threads": threads, "reference": reference_rows(rows), "models": []}
     if fce:
         from training.errant_score import corpus_f05

@@ -78,7 +78,7 @@ def merge_results(paths: list[Path]) -> dict:
         if merged is None:
             merged = results
             continue
-        keys = ("split", "jfleg_sentences", "clean_emails", "fce_sentences", "cweb_unchanged_sentences")
+        keys = ("split", "trained_on", "jfleg_sentences", "clean_emails", "fce_sentences", "cweb_unchanged_sentences")
         if [results.get(k) for k in keys] != [merged.get(k) for k in keys]:
             raise ValueError(f"{path} was evaluated on other data than {paths[0]}")
         merged["models"] += results["models"]
@@ -88,11 +88,11 @@ def merge_results(paths: list[Path]) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", type=Path, nargs="*", default=[], help="training.bench_throughput JSON files, one table each")
-    parser.add_argument("--run", type=Path)
+    parser.add_argument("--run", type=Path, nargs="*", default=[], help="training run folders, one section each")
     parser.add_argument("--eval", type=Path, nargs="*", default=[])
     parser.add_argument("--verify", type=Path, help="JSON written by training.export --verify")
-    parser.add_argument("--dev-eval", type=Path, nargs="*", default=[],
-                        help="training.evaluate --split dev results: the decoding choices tuned there, before the test tables")
+    parser.add_argument("--dev-eval", type=Path, nargs="+", action="append", default=[],
+                        help="training.evaluate --split dev results of one comparison (repeat per comparison): before the test tables")
     parser.add_argument("--tone", type=Path, help="results.json of a training.evaluate run with --tone-limit")
     parser.add_argument("--shipped", type=Path, help="training.evaluate results of the shipped adapter on the sweeps' validation subset")
     parser.add_argument("--sweep", type=Path, nargs="*", default=[],
@@ -105,13 +105,15 @@ def main(argv: list[str] | None = None) -> None:
              "compare rows measured in the same run.", ""]
     for path in args.bench:
         parts += [f"## Training throughput (before / after, {path.name})", "", bench_table(json.loads(path.read_text()))]
-    if args.run and (args.run / "metrics.json").exists():
-        parts += ["## Training run", "", run_section(args.run, args.out.parent / "results")]
-    if args.dev_eval:
-        dev = merge_results(args.dev_eval)
-        parts += [f"## Decoding choices, tuned on dev splits ({', '.join(p.name for p in args.dev_eval)})", "",
-                  "FCE dev is read by no data builder; the CWEB dev sentences are those the model's training data did not "
-                  f"contain. llama.cpp {dev.get('llama_threads', 2)} thread(s).", "", markdown(dev)]
+    for run_dir in args.run:
+        if (run_dir / "metrics.json").exists():
+            parts += [f"## Training run: {run_dir.name}", "", run_section(run_dir, args.out.parent / "results")]
+    for group in args.dev_eval:
+        dev = merge_results(group)
+        left_out = f" ({', '.join(dev['trained_on'])})" if dev.get("trained_on") else ""
+        parts += [f"## Choices made on dev splits ({', '.join(p.name for p in group)})", "",
+                  "FCE dev is read by no data builder; the CWEB dev sentences are those the models' training data"
+                  f"{left_out} did not contain. llama.cpp {dev.get('llama_threads', 2)} thread(s).", "", markdown(dev)]
     if args.eval:
         merged = merge_results(args.eval)
         parts += [f"## Evaluation ({', '.join(p.name for p in args.eval)})", "",

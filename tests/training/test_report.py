@@ -26,3 +26,16 @@ def test_report_renders_the_committed_results(tmp_path):
 def test_results_of_different_data_are_not_merged_into_one_table(tmp_path):
     with pytest.raises(ValueError, match="other data"):
         main(["--eval", str(RESULTS / "eval-baselines.json"), str(RESULTS / "eval-shipped-60.json"), "--out", str(tmp_path / "R.md")])
+
+
+@pytest.mark.fast
+def test_dev_results_that_left_out_other_training_data_are_not_merged(tmp_path):
+    import json
+
+    other = json.loads((RESULTS / "eval-dev-decoding.json").read_text()) | {"trained_on": ["mix-gec-gemma", "mix-gec2-gemma"]}
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    with pytest.raises(ValueError, match="other data"):
+        main(["--dev-eval", str(RESULTS / "eval-dev-decoding.json"), str(tmp_path / "other.json"), "--out", str(tmp_path / "R.md")])
+    # as two comparisons, each is its own table
+    main(["--dev-eval", str(RESULTS / "eval-dev-decoding.json"), "--dev-eval", str(tmp_path / "other.json"), "--out", str(tmp_path / "R.md")])
+    assert (tmp_path / "R.md").read_text().count("## Choices made on dev splits") == 2
