@@ -77,6 +77,9 @@ def test_a_second_stage_mix_draws_nothing_the_earlier_mix_drew(tmp_path, monkeyp
     assert not {e["source_id"] for e in earlier if e["kind"] != "jfleg"} & {e["source_id"] for e in later}
     # a JFLEG sentence comes back only with a reference not taught before
     assert not {(e["source_id"], e["completion"]) for e in earlier} & {(e["source_id"], e["completion"]) for e in later}
+    (tmp_path / "first-gemma" / "manifest.json").write_text('{"data_config": {"seed": 13}}')
+    with pytest.raises(SystemExit, match="same seed"):
+        build.build_examples(DataConfig(exclude_data="first", seed=14, **sizes), "gemma", scorer=LexicalScorer(), limit_emails=60)
     with pytest.raises(SystemExit, match="not built"):
         build.build_examples(DataConfig(exclude_data="missing", **sizes), "gemma", scorer=LexicalScorer(), limit_emails=60)
 

@@ -41,7 +41,7 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
         scorer_name = getattr(scorer, "name", type(scorer).__name__)
     maker = ExampleMaker(chat_format, scorer)
     examples: list[dict] = []
-    seen = earlier_mix(cfg.exclude_data, chat_format)
+    seen = earlier_mix(cfg.exclude_data, chat_format, cfg.seed)
 
     def plain(source, target, kind, **meta):
         return maker.proofread(source, target, kind, scores=as_not_rude(maker.scores(source)), **meta)
@@ -130,12 +130,17 @@ class EarlierMix:
     pairs: frozenset[tuple[str, str]] = frozenset()  # (source id, completion) it taught
 
 
-def earlier_mix(name: str | None, chat_format: str) -> EarlierMix:
+def earlier_mix(name: str | None, chat_format: str, seed: int) -> EarlierMix:
     if not name:
         return EarlierMix()
     folder = BUILD_DIR / f"{name}-{chat_format}"
     if not (folder / "train.jsonl").exists():
         raise SystemExit(f"data.exclude_data: {folder} is not built; build the earlier recipe's data first")
+    manifest = folder / "manifest.json"
+    earlier_seed = json.loads(manifest.read_text())["data_config"]["seed"] if manifest.exists() else seed
+    if earlier_seed != seed:
+        # paragraphs are known by their first sentence: only the same seed groups them the same way
+        raise SystemExit(f"data.exclude_data: {name} was built with data.seed {earlier_seed}; use the same seed")
     rows = [json.loads(line) for split in ("train.jsonl", "validation.jsonl")
             for line in (folder / split).read_text(encoding="utf-8").splitlines() if line]
     return EarlierMix(frozenset(r.get("source_id", "") for r in rows),
