@@ -23,12 +23,14 @@ class Scorer:
     Nothing here logs the text."""
 
     def __init__(self, embedder: SentenceEmbedder | None = None, settings: Settings | None = None) -> None:
+        from backend.config import Settings
+
+        settings = settings or Settings()
         embedder = embedder or shared_embedder(settings)
         self._embedder = embedder
         self._sentiment = SentimentClassifier(embedder)
         self._politeness = PolitenessClassifier(embedder)
-        if settings is not None:
-            self._politeness.without_evidence = (settings.rude_without_evidence_below, settings.rude_without_evidence_min_words)
+        self._politeness.without_evidence = (settings.rude_without_evidence_below, settings.rude_without_evidence_min_words)
 
     def score(self, text: str) -> Scores:
         units = split_units(text)
