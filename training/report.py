@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", type=Path, nargs="*", default=[], help="training.bench_throughput JSON files, one table each")
     parser.add_argument("--run", type=Path, nargs="*", default=[], help="training run folders, one section each")
-    parser.add_argument("--eval", type=Path, nargs="*", default=[])
+    parser.add_argument("--eval", type=Path, nargs="+", action="append", default=[],
+                        help="training.evaluate results on the same data, one table (repeat per table)")
     parser.add_argument("--verify", type=Path, help="JSON written by training.export --verify")
     parser.add_argument("--dev-eval", type=Path, nargs="+", action="append", default=[],
                         help="training.evaluate --split dev results of one comparison (repeat per comparison): before the test tables")
@@ -114,9 +115,9 @@ def main(argv: list[str] | None = None) -> None:
         parts += [f"## Choices made on dev splits ({', '.join(p.name for p in group)})", "",
                   "FCE dev is read by no data builder; the CWEB dev sentences are those the models' training data"
                   f"{left_out} did not contain. llama.cpp {dev.get('llama_threads', 2)} thread(s).", "", markdown(dev)]
-    if args.eval:
-        merged = merge_results(args.eval)
-        parts += [f"## Evaluation ({', '.join(p.name for p in args.eval)})", "",
+    for group in args.eval:
+        merged = merge_results(group)
+        parts += [f"## Evaluation ({', '.join(p.name for p in group)})", "",
                   f"Through backend `Proofreader.proofread()` (same prompt and guards as serving), llama.cpp with "
                   f"{merged.get('llama_threads', 2)} thread(s), tone-note scorer: {merged.get('scorer')}.", "",
                   markdown(merged)]
