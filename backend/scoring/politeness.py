@@ -29,8 +29,14 @@ def email_features(units: list[str], embeddings: np.ndarray) -> np.ndarray:
     return politeness_matrix([" ".join(units)], mean[None, :])
 
 
+def rude_without_evidence(probability: float, words: int, alone_below: float, min_words: int) -> bool:
+    """A score this low on a text this long says rude with no accusation or bare command to show."""
+    return probability < alone_below and words >= min_words
+
+
 class PolitenessClassifier:
-    def __init__(self, embedder: SentenceEmbedder | None = None, head: LinearHead | None = None) -> None:
+    def __init__(self, embedder: SentenceEmbedder | None = None, head: LinearHead | None = None,
+                 without_evidence: tuple[float, int] = (0.0, 0)) -> None:
         self._head = head or LinearHead.load("politeness")
         self._embedder = embedder or shared_embedder()
         meta = self._head.meta
@@ -38,7 +44,7 @@ class PolitenessClassifier:
         self.polite_from = float(meta["polite_from"])
         self.min_weight = float(meta["min_weight"])
         # (P(polite) under which, and words from which, the score alone says rude); off by default
-        self.without_evidence: tuple[float, int] = (0.0, 0)
+        self.without_evidence = without_evidence
         names = meta["features"]
         coef = self._head.coef[0]
         # Learned weight of each strategy, used to order the reasons by how much they moved the score.
@@ -61,10 +67,9 @@ class PolitenessClassifier:
         model to soften, so a curt but neutral email (a news forward, a terse FYI) must not get there.
         Cold or passive-aggressive emails rarely use those words, so with `without_evidence` set a very
         low score on a long enough text says rude alone (short sentences score low without being rude)."""
-        alone_below, min_words = self.without_evidence
         if probability < self.rude_below and rude_strategy_found:
             return "rude"
-        if probability < alone_below and words >= min_words:
+        if rude_without_evidence(probability, words, *self.without_evidence):
             return "rude"
         if probability >= self.polite_from:
             return "polite"

@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.scoring.politeness import rude_without_evidence
 from training.classifiers.data import human_rated_emails
 from training.data.email_tone_pairs import CHECK_SEEDS, TRAINING_SEEDS
 
@@ -36,7 +37,7 @@ class Scored:
 
 
 def rude(s: Scored, alone_below: float, min_words: int = 0) -> bool:
-    return (s.p_polite < alone_below and s.words >= min_words) or s.served_rude
+    return rude_without_evidence(s.p_polite, s.words, alone_below, min_words) or s.served_rude
 
 
 def choose(calibration: list[Scored], business: list[Scored], up_to: float, false_alarm: float, min_words: int = 0) -> float:
