@@ -26,6 +26,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shlex
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -327,7 +329,8 @@ def markdown(results: dict) -> str:
 
 
 def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, save_outputs: bool, threads: int = 2,
-        tone_limit: int = 0, fce_limit: int = 0, cweb_limit: int = 0, split: str = "test", trained_on: list[Path] = ()) -> dict:
+        tone_limit: int = 0, fce_limit: int = 0, cweb_limit: int = 0, split: str = "test", trained_on: list[Path] = (),
+        command: str | None = None) -> dict:
     from training.data.scoring import load_scorer
 
     scorer, scorer_name = load_scorer("auto")
@@ -342,7 +345,8 @@ def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, 
                "cweb_unchanged_sentences": len(cweb),
                # the dev CWEB sentences depend on what was left out: results are comparable only with the same list
                **({"trained_on": sorted(p.parent.name for p in trained_on)} if split == "dev" else {}),
-               "scorer": scorer_name, "llama_threads": threads, "reference": reference_rows(rows), "models": []}
+               "scorer": scorer_name, "llama_threads": threads, "reference": reference_rows(rows), "models": [],
+               **({"command": command} if command else {})}
     if fce:
         from training.errant_score import corpus_f05
 
@@ -373,8 +377,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trained-on", type=Path, nargs="+", default=[],
                         help="the model's train.jsonl (every stage's): their CWEB dev sentences are left out of --split dev")
     args = parser.parse_args(argv)
+    command = "python -m training.evaluate " + shlex.join(sys.argv[1:] if argv is None else argv)  # training.report prints it
     results = run([ModelSpec.parse(m) for m in args.model], args.out, args.limit, args.clean_limit, args.save_outputs, args.threads,
-                  args.tone_limit, args.fce_limit, args.cweb_limit, args.split, args.trained_on)
+                  args.tone_limit, args.fce_limit, args.cweb_limit, args.split, args.trained_on, command)
     print(markdown(results))
 
 

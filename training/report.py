@@ -10,6 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
+from training.config import REPO_ROOT
 from training.evaluate import markdown
 
 
@@ -21,8 +22,10 @@ def bench_table(bench: dict) -> str:
         lines.append(f"| {r['config']} | {r['s_per_step']} | {r['real_tokens_per_step']} | {r['tokens_per_s']} | "
                      f"{r.get('speedup_vs_baseline') or round(r['tokens_per_s'] / first['tokens_per_s'], 2)}x | {r['peak_rss_mb']} | {', '.join(map(str, r['losses']))} | "
                      f"{' '.join(r['loadavg_after'])} |")
+    command = (f"python -m training.bench_throughput --configs {' '.join(r['config'] for r in bench['results'])} "
+               f"--batch {first['batch']} --steps {first['steps']} --threads {first['threads']}")
     return (f"Batch {first['batch']}, {first['steps']} measured steps after one warm-up step, {first['threads']} threads, "
-            f"recorded {bench.get('recorded')}.\n\n" + "\n".join(lines) + "\n")
+            f"recorded {bench.get('recorded')}. Command: `{command}`.\n\n" + "\n".join(lines) + "\n")
 
 
 def run_section(run_dir: Path, plot_dir: Path) -> str:
@@ -38,9 +41,12 @@ def run_section(run_dir: Path, plot_dir: Path) -> str:
     window = max(1, round(len(losses) / 12))
     chunks = [losses[i:i + window] for i in range(0, len(losses), window)]
     means = [(chunk[-1][0], round(sum(v for _, v in chunk) / len(chunk), 4)) for chunk in chunks]
+    # run_info records the script path the run was started with; the README starts it as a module
+    command = ("python -m training.train " + info["command"].split(" ", 1)[1].replace(" --resume", "")) if "command" in info else None
     out = [f"Recipe `{info['recipe']['name']}` (base {info['recipe']['base']}), {info['train_examples']} training examples "
            f"({info['train_tokens']} tokens, {info['completion_tokens']} with loss), data scorer: "
-           f"{info['data_manifest'].get('scorer')}, kinds: {info['data_manifest'].get('train_counts')}.", "",
+           f"{info['data_manifest'].get('scorer')}, kinds: {info['data_manifest'].get('train_counts')}."
+           + (f" Command: `{command}` (add `--resume` to continue it in a later session)." if command else ""), "",
            "| metric | value |", "|---|---|"]
     for key in ("examples_seen", "tokens_seen", "train_seconds", "sessions"):
         if key in progress:
@@ -66,7 +72,53 @@ def sweep_section(path: Path, plot_dir: Path) -> list[str]:
     state = json.loads(path.read_text())
     plot_path = plot_dir / f"{path.stem}.png"
     plot(state, plot_path)
-    return [f"## Sweep: {path.stem} (`{path}`)", "", markdown(state), f"Validation GLEU per rung: `{plot_path}`.", ""]
+    plan = Path("training/recipes/sweeps") / f"{path.stem.removeprefix('sweep-')}.yaml"
+    command = [f"Command: `python -m training.sweep --plan {plan}` (then copy its sweep.json here).", ""] if (REPO_ROOT / plan).exists() else []
+    return [f"## Sweep: {path.stem} (`{path}`)", "", *command, markdown(state), f"Validation GLEU per rung: `{plot_path}`.", ""]
+
+
+def model_spec(model: dict) -> str:
+    """The `--model` argument of training.evaluate that a results entry was scored with (ModelSpec.parse's inverse)."""
+    if model["base"] == "harper":
+        return f"{model['label']}=harper"
+    parts = [model["base"]]
+    if model.get("adapter", "none") != "none":
+        parts.append(model["adapter"])
+    parts += ["runtime"] * (model.get("merge") is False) + ["fewshot"] * bool(model.get("few_shot"))
+    parts += ["2pass"] * ((model.get("passes") or 1) == 2)
+    if model.get("copy_margin") is not None:
+        parts.append(f"margin:{model['copy_margin']:g}")
+    if model.get("model_path"):
+        parts.append(f"gguf:{model['model_path']}")
+    return f"{model['label']}=" + "+".join(parts)
+
+
+def evaluate_command(path: Path) -> str:
+    """The command that wrote a training.evaluate results file: as recorded, or (files written before commands
+    were recorded) rebuilt from the settings the file records, with the adapter paths they had then."""
+    results = json.loads(path.read_text())
+    if results.get("command"):
+        return f"`{results['command']}`"
+    args = ["python -m training.evaluate"]
+    if results.get("split", "test") == "dev":
+        args.append("--split dev")
+        if results.get("trained_on"):
+            args.append("--trained-on " + " ".join(f"training/build/data/{name}/train.jsonl" for name in results["trained_on"]))
+    args += [f"--limit {results['jfleg_sentences']}", f"--clean-limit {results['clean_emails']}"]
+    for key, flag in (("fce_sentences", "--fce-limit"), ("cweb_unchanged_sentences", "--cweb-limit")):
+        if results.get(key):
+            args.append(f"{flag} {results[key]}")
+    tones = [m["tone_cases"] for m in results["models"] if m.get("tone_cases")]
+    if tones:
+        args.append(f"--tone-limit {tones[0]}")
+    args.append(f"--threads {results.get('llama_threads', 2)}")
+    args += [f"--model {model_spec(m)}" for m in results["models"]]
+    args.append(f"--out training/runs/{path.stem}")
+    return f"`{' '.join(args)}` (rebuilt from the settings it records; adapter paths as they were then)"
+
+
+def commands(paths: list[Path]) -> list[str]:
+    return ["Commands:", ""] + [f"- {path.name}: {evaluate_command(path)}" for path in paths] + [""]
 
 
 def merge_results(paths: list[Path]) -> dict:
@@ -103,7 +155,10 @@ def main(argv: list[str] | None = None) -> None:
     parts = ["# Training results", "", "Generated by `python -m training.report` from JSON written by the commands; do not edit by hand.",
              "Timings come from 2 cores shared with other work (up to load average 7-17 for the older sections; the "
              "evaluations of issue 14 ran two or three at a time, 1 thread each), so they are noisy and pessimistic; "
-             "compare rows measured in the same run.", ""]
+             "compare rows measured in the same run.",
+             "Commands rebuilt from a results file name the adapter files as they were when it ran: "
+             "`models/gemma3-270m-proofread-lora.gguf` was the 720-example adapter in eval-baselines/eval-shipped-60 and stage 1 "
+             "in the *-stage1 files; `/tmp/gec-final.gguf` was stage 1's export (training/runs/gemma3-270m-gec/adapter.gguf).", ""]
     for path in args.bench:
         parts += [f"## Training throughput (before / after, {path.name})", "", bench_table(json.loads(path.read_text()))]
     for run_dir in args.run:
@@ -114,26 +169,28 @@ def main(argv: list[str] | None = None) -> None:
         left_out = f" ({', '.join(dev['trained_on'])})" if dev.get("trained_on") else ""
         parts += [f"## Choices made on dev splits ({', '.join(p.name for p in group)})", "",
                   "FCE dev is read by no data builder; the CWEB dev sentences are those the models' training data"
-                  f"{left_out} did not contain. llama.cpp {dev.get('llama_threads', 2)} thread(s).", "", markdown(dev)]
+                  f"{left_out} did not contain. llama.cpp {dev.get('llama_threads', 2)} thread(s).", "", markdown(dev),
+                  *commands(group)]
     for group in args.eval:
         merged = merge_results(group)
         parts += [f"## Evaluation ({', '.join(p.name for p in group)})", "",
                   f"Through backend `Proofreader.proofread()` (same prompt and guards as serving), llama.cpp with "
                   f"{merged.get('llama_threads', 2)} thread(s), tone-note scorer: {merged.get('scorer')}.", "",
-                  markdown(merged)]
+                  markdown(merged), *commands(group)]
     if args.tone and args.tone.exists():
         tone = json.loads(args.tone.read_text())
         parts += [f"## Tone restoration ({args.tone.name})", "", markdown(tone).split("Tone restoration:", 1)[-1].join(["Tone restoration:", ""]), ""]
     if args.verify and args.verify.exists():
         v = json.loads(args.verify.read_text())
         parts += ["## Export check: torch vs llama.cpp greedy output", "",
+                  "Command: `python -m training.export --run <run> --out models/gemma3-270m-proofread-lora.gguf --verify`.", "",
                   f"{v['identical']} of {v['prompts']} prompts gave identical greedy token ids (up to 48 new tokens) from "
                   f"torch (fp32 dequantized base + adapter) and llama.cpp (PyPI Q4_K_M base + GGUF adapter): "
                   f"{json.dumps(v['details'])}", ""]
     if args.shipped and args.shipped.exists():
         parts += [f"## The shipped adapter on the sweeps' validation subset ({args.shipped.name})", "",
                   "The reference every sweep row below is compared with (same sentences, emails and thread count).", "",
-                  markdown(json.loads(args.shipped.read_text()))]
+                  markdown(json.loads(args.shipped.read_text())), *commands([args.shipped])]
     for path in args.sweep:
         parts += sweep_section(path, args.out.parent / "results")
     args.out.write_text("\n".join(parts))

@@ -39,3 +39,35 @@ def test_dev_results_that_left_out_other_training_data_are_not_merged(tmp_path):
     # as two comparisons, each is its own table
     main(["--dev-eval", str(RESULTS / "eval-dev-decoding.json"), "--dev-eval", str(tmp_path / "other.json"), "--out", str(tmp_path / "R.md")])
     assert (tmp_path / "R.md").read_text().count("## Choices made on dev splits") == 2
+
+
+@pytest.mark.fast
+def test_every_table_names_the_command_that_wrote_it(tmp_path):
+    import json
+    import shlex
+
+    from training.evaluate import ModelSpec
+    from training.report import evaluate_command
+
+    # A results file written before commands were recorded: the command is rebuilt from its settings,
+    # and its --model arguments parse back into the models it holds.
+    rebuilt = evaluate_command(RESULTS / "eval-dev-decoding.json")
+    argv = shlex.split(rebuilt.split("`")[1])
+    models = [ModelSpec.parse(argv[i + 1]) for i, a in enumerate(argv) if a == "--model"]
+    recorded = json.loads((RESULTS / "eval-dev-decoding.json").read_text())["models"]
+    assert [(m.label, m.adapter, m.passes, m.copy_margin) for m in models] == \
+        [(m["label"], m["adapter"], m["passes"], m["copy_margin"]) for m in recorded]
+    assert argv[argv.index("--fce-limit") + 1] == "400" and "--split" in argv
+    # A file that records its command is shown with that command, as run.
+    written = json.loads((RESULTS / "eval-shipped-60.json").read_text()) | {"command": "python -m training.evaluate --limit 60 ..."}
+    (tmp_path / "eval-x.json").write_text(json.dumps(written))
+    assert evaluate_command(tmp_path / "eval-x.json") == "`python -m training.evaluate --limit 60 ...`"
+
+    out = tmp_path / "training" / "RESULTS.md"
+    (out.parent / "results").mkdir(parents=True)  # the sweep's plot goes there
+    main(["--bench", str(RESULTS / "throughput-bf16.json"), "--eval", str(RESULTS / "eval-baselines.json"),
+          "--sweep", str(RESULTS / "sweep-gec_recipe.json"), "--out", str(out)])
+    text = out.read_text()
+    assert "`python -m training.bench_throughput --configs optimized bf16 --batch 8 --steps 3 --threads 2`" in text
+    assert "--model harper=harper" in text
+    assert "`python -m training.sweep --plan training/recipes/sweeps/gec_recipe.yaml`" in text
