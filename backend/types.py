@@ -65,6 +65,7 @@ class Fallback(StrEnum):
     SYMBOL_CHANGED = "symbol_changed"
     CHANGED_FACT = "changed_fact"
     TENSE_CHANGED = "tense_changed"
+    DROPPED_CONTENT = "dropped_content"
     ADDED_CONTENT = "added_content"
     CUT_OFF = "cut_off"
 
@@ -95,6 +96,7 @@ _FALLBACK_TEXT = {
     Fallback.SYMBOL_CHANGED: "the rewrite dropped or changed an emoji or symbol",
     Fallback.CHANGED_FACT: "the rewrite changed a number, date, link or address",
     Fallback.TENSE_CHANGED: "the rewrite changed the tense of a verb next to a date",
+    Fallback.DROPPED_CONTENT: "the rewrite left out much of what the draft says",
     Fallback.ADDED_CONTENT: "the rewrite adds content that is not in the draft",
     Fallback.CUT_OFF: "the rewrite was cut off at the token limit",
 }

@@ -107,7 +107,8 @@ def report(results: dict) -> str:
             ("changed at all", "changed"), ("rewrite refused by a guard", "kept_original_by_guards"),
             ("labelled rude before", "rude_before"), ("labelled rude after", "rude_after"),
             (f"clean AESLC emails unchanged (of {results['clean_emails']})", "clean_unchanged")]
-    lines = [f"Tone check: {results['cases']} least polite emails of the held-out scenarios; model {results['model']}.", "",
+    lines = [f"Tone check: {results['cases']} least polite emails of the held-out scenarios; model {results['model']}; "
+             f"length-aware rude label below {results.get('rude_without_evidence_below', 0)} (0: off).", "",
              "| measure | value | target |", "|---|---|---|"]
     for label, key in rows:
         target = f">= {100 * TARGETS[key]:.0f}%" if key in TARGETS else ""
@@ -131,7 +132,11 @@ def main(argv: list[str] | None = None) -> dict:
 
     started = time.time()
     proofreader = make_proofreader(ModelSpec(label="tone-check", base=args.base, adapter=args.adapter), Scorer(), args.threads)
-    results = {"model": f"{args.base} + adapter {args.adapter}", **check(proofreader, rude_cases(args.n), clean_emails(args.clean)),
+    from backend.config import Settings
+
+    # the rude label decides which emails are asked to soften: PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW changes it
+    results = {"model": f"{args.base} + adapter {args.adapter}",
+               "rude_without_evidence_below": Settings().rude_without_evidence_below, **check(proofreader, rude_cases(args.n), clean_emails(args.clean)),
                "seconds": round(time.time() - started, 1)}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1))

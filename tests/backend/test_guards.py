@@ -96,3 +96,21 @@ def test_every_fallback_has_words_and_evaluation_counts_the_guards_only():
 
 def test_clean_output_strips_labels():
     assert clean_output("Email:\nHello there.\n\n") == "Hello there."
+
+
+ANGRY = ("Your report was late again and the numbers in the budget table were wrong, the client noticed the "
+         "mistakes before our meeting and complained to my manager about the quality of our team's work.")
+
+
+def test_a_softening_that_drops_what_the_draft_says_is_rejected():
+    vague = "I wanted to gently share some thoughts about our recent work together, whenever you have a moment."
+    assert rejection_reason(ANGRY, vague) == Fallback.DROPPED_CONTENT
+
+
+def test_a_softening_or_correction_that_keeps_the_content_passes():
+    softer = ("I noticed the report came in late again and some numbers in the budget table were wrong; the client "
+              "saw the mistakes before our meeting and raised the quality of our team's work with my manager.")
+    assert rejection_reason(ANGRY, softer) is None
+    # spelling and inflection fixes keep the draft's words
+    misspelt = ANGRY.replace("report", "reprot").replace("numbers", "numbrs").replace("noticed", "notices")
+    assert rejection_reason(misspelt, ANGRY) is None
