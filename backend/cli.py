@@ -20,12 +20,13 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(_SETTINGS_HELP)
     for name, field in Settings.model_fields.items():
         flag = "--" + name.replace("_", "-")
+        help_text = (field.description or "").replace("%", "%%")  # argparse formats help with %: "97.5% of" broke --help
         if typing.get_origin(field.annotation) is list:
-            group.add_argument(flag, dest=name, type=lambda s: [p for p in s.split(",") if p], help=field.description)
+            group.add_argument(flag, dest=name, type=lambda s: [p for p in s.split(",") if p], help=help_text)
         elif field.annotation is bool and field.default is False:  # a switch: `--few-shot` turns it on
-            group.add_argument(flag, dest=name, action="store_const", const="true", help=field.description)
+            group.add_argument(flag, dest=name, action="store_const", const="true", help=help_text)
         else:
-            group.add_argument(flag, dest=name, help=field.description)
+            group.add_argument(flag, dest=name, help=help_text)
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:

@@ -97,3 +97,14 @@ def test_every_setting_is_a_flag_and_few_shot_is_a_switch():
     assert settings.data_dir == Path("/data")
     flags = {action.dest for action in build_parser()._subparsers._group_actions[0].choices["serve"]._actions}
     assert set(Settings.model_fields) <= flags
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("command", ["check", "batch", "serve"])
+def test_every_command_prints_its_help(command):
+    # Settings' descriptions become the help text; a bare "%" in one made --help crash
+    from backend.cli import build_parser
+
+    with pytest.raises(SystemExit) as done:
+        build_parser().parse_args([command, "--help"])
+    assert done.value.code == 0
