@@ -59,7 +59,14 @@ def content_dropped(original: str, corrected: str) -> bool:
     if len(content) < _MIN_CONTENT_WORDS:
         return False
     out = set(_words(corrected))
-    return sum(_same_word(w, out) for w in content) < _MIN_CONTENT_KEPT * len(content)
+    needed = _MIN_CONTENT_KEPT * len(content)
+    missing = content - out
+    kept = len(content) - len(missing)  # the usual proofread keeps enough words as they were: no fuzzy matching
+    for checked, word in enumerate(missing):
+        if kept >= needed or kept + len(missing) - checked < needed:
+            break  # decided either way: fuzzy matching costs len(output) comparisons per word
+        kept += _same_word(word, out)
+    return kept < needed
 
 
 def _max_ngram_repeats(words: list[str], n: int = 4) -> int:
