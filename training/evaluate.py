@@ -76,6 +76,20 @@ class ModelSpec:
                 spec.adapter = part
         return spec
 
+    def argument(self) -> str:
+        """The `--model` argument that parses back into this spec."""
+        if self.base == "harper":
+            return f"{self.label}=harper"
+        parts = [self.base]
+        if self.adapter != "none":
+            parts.append(self.adapter)
+        parts += ["runtime"] * (not self.merge) + ["fewshot"] * self.few_shot + ["2pass"] * (self.passes == 2)
+        if self.copy_margin is not None:
+            parts.append(f"margin:{self.copy_margin:g}")
+        if self.model_path:
+            parts.append(f"gguf:{self.model_path}")
+        return f"{self.label}=" + "+".join(parts)
+
 
 def validation_rows(limit: int | None = None) -> list[dict]:
     """The held-out JFLEG validation sentences in id order (the first `limit` for quick runs)."""

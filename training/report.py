@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from training.config import REPO_ROOT
-from training.evaluate import markdown
+from training.evaluate import ModelSpec, markdown
 
 
 def bench_table(bench: dict) -> str:
@@ -78,19 +78,10 @@ def sweep_section(path: Path, plot_dir: Path) -> list[str]:
 
 
 def model_spec(model: dict) -> str:
-    """The `--model` argument of training.evaluate that a results entry was scored with (ModelSpec.parse's inverse)."""
-    if model["base"] == "harper":
-        return f"{model['label']}=harper"
-    parts = [model["base"]]
-    if model.get("adapter", "none") != "none":
-        parts.append(model["adapter"])
-    parts += ["runtime"] * (model.get("merge") is False) + ["fewshot"] * bool(model.get("few_shot"))
-    parts += ["2pass"] * ((model.get("passes") or 1) == 2)
-    if model.get("copy_margin") is not None:
-        parts.append(f"margin:{model['copy_margin']:g}")
-    if model.get("model_path"):
-        parts.append(f"gguf:{model['model_path']}")
-    return f"{model['label']}=" + "+".join(parts)
+    """The `--model` argument of training.evaluate that a results entry was scored with."""
+    return ModelSpec(label=model["label"], base=model["base"], adapter=model.get("adapter", "none"),
+                     few_shot=bool(model.get("few_shot")), model_path=model.get("model_path"), merge=model.get("merge") is not False,
+                     passes=model.get("passes") or 1, copy_margin=model.get("copy_margin")).argument()
 
 
 def evaluate_command(path: Path) -> str:

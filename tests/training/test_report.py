@@ -58,6 +58,8 @@ def test_every_table_names_the_command_that_wrote_it(tmp_path):
     assert [(m.label, m.adapter, m.passes, m.copy_margin) for m in models] == \
         [(m["label"], m["adapter"], m["passes"], m["copy_margin"]) for m in recorded]
     assert argv[argv.index("--fce-limit") + 1] == "400" and "--split" in argv
+    for text in ("a=gemma3-270m+x.gguf+runtime+fewshot+2pass+margin:0.5+gguf:m.gguf", "b=smollm2-135m", "h=harper"):
+        assert ModelSpec.parse(ModelSpec.parse(text).argument()) == ModelSpec.parse(text)
     # A file that records its command is shown with that command, as run.
     written = json.loads((RESULTS / "eval-shipped-60.json").read_text()) | {"command": "python -m training.evaluate --limit 60 ..."}
     (tmp_path / "eval-x.json").write_text(json.dumps(written))
