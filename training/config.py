@@ -30,6 +30,9 @@ class DataConfig:
     unchanged: int = 400  # clean email -> itself
     tone_pairs: int = 300  # blunted email -> polite original
     email_tone_pairs: int = 0  # human-rated email -> a politer version of it (training.data.email_tone_pairs; 29 at most)
+    softening: int = 0  # real email made harsh -> its minimal softening (training.data.softening)
+    softening_rated: int = 0  # emails people rated impolite (training scenarios) -> their minimal softening (20 at most)
+    softening_repeats: int = 1  # how often each rated one is taught
     email_tone_repeats: int = 1  # so few that one pass among thousands of corrections barely registers: each is taught this often
     instructions: int = 100  # general instruction examples (Alpaca)
     sharegpt: int = 0  # conversations in the ShareGPT/FineTome schema

@@ -14,6 +14,8 @@ from backend.scoring.text_units import units as split_units
 from backend.scoring.types import Reason, Score
 
 EMOJI = {"rude": "😠", "neutral": "😐", "polite": "😊"}
+# Different accusing or criticising phrases that make an email rude whatever its score (strategies.criticisms).
+RUDE_CRITICISMS = 2
 
 
 def aggregate(unit_logits: np.ndarray, email_logit: float, min_weight: float) -> float:
@@ -62,12 +64,12 @@ class PolitenessClassifier:
         z = aggregate(self.unit_logits(units, embeddings), email_logit, self.min_weight)
         return float(1.0 / (1.0 + np.exp(-z)))
 
-    def label(self, probability: float, rude_strategy_found: bool = True, words: int = 0) -> str:
+    def label(self, probability: float, rude_strategy_found: bool = True, words: int = 0, criticisms: int = 0) -> str:
         """`rude` needs a low score *and* a rude strategy to show as the reason: the prompt then asks the
         model to soften, so a curt but neutral email (a news forward, a terse FYI) must not get there.
         Cold or passive-aggressive emails rarely use those words, so with `without_evidence` set a very
         low score on a long enough text says rude alone (short sentences score low without being rude)."""
-        if probability < self.rude_below and rude_strategy_found:
+        if probability < self.rude_below and rude_strategy_found or criticisms >= RUDE_CRITICISMS:
             return "rude"
         if rude_without_evidence(probability, words, *self.without_evidence):
             return "rude"
@@ -85,5 +87,5 @@ class PolitenessClassifier:
     def score(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> Score:
         p = self.probability(text, units, embeddings)
         reasons = self.reasons(text) if text.strip() else []
-        label = self.label(p, strategies.rude_evidence(reasons), len(text.split()))
+        label = self.label(p, strategies.rude_evidence(reasons), len(text.split()), strategies.criticisms(text))
         return Score(value=round(p, 4), label=label, emoji=EMOJI[label], reasons=reasons)

@@ -147,8 +147,25 @@ COLD_EMAIL = (
     "Subject: Budget numbers\n\nDan,\n\nThe budget numbers you sent on Friday were wrong again. This is the third time "
     "this quarter that I have had to fix your spreadsheet before the board meeting. I don't have time to keep checking "
     "your work. The corrected version has to be in my inbox by Thursday noon, with the travel costs split by team. "
-    "Frankly, I expected better from someone at your level.\n\nMaria"
+    "I expected better from someone at your level.\n\nMaria"
 )
+
+
+CRITICAL_EMAIL = (
+    "Dear Mr. Lowry,\n\nI hope you are well. After reviewing the audit report, I believe the execution does not align with the outlined objectives. "
+    "The quality of the report falls short of the standards for a project of this scale. You are expected to "
+    "re-evaluate your approach and address these shortcomings without further delay.\n\nRegards,\nMaria Lopez"
+)
+
+
+def test_an_email_that_criticises_the_reader_several_times_is_rude_whatever_its_score(scorer: Scorer):
+    politeness = scorer.score(CRITICAL_EMAIL).politeness
+    assert politeness.value >= 0.4  # the score alone, trained on one-sentence requests, would call it neutral
+    assert politeness.label == "rude"
+    assert _present(politeness, "criticism")[0].evidence.lower() in ("falls short", "shortcomings", "without further delay", "you are expected to")
+    # one criticism in a business email is not enough
+    once = "Hi Tom,\n\nThe first draft fell short in two places; I marked them. Could you take a look?\n\nThanks,\nAna"
+    assert scorer.score(once).politeness.label != "rude"
 
 
 def test_a_cold_email_without_rude_words_is_rude_only_when_the_score_alone_may_say_so():

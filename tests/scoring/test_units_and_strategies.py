@@ -36,6 +36,13 @@ def test_please_start_is_a_command_but_please_inside_is_polite():
 def test_feature_vector_matches_names():
     assert len(strategies.features("Thanks!")) == len(strategies.NAMES)
     assert strategies.features("Thanks!")[strategies.NAMES.index("gratitude")] == 1.0
+    # criticism is evidence for the label only: the trained heads never read it
+    assert "criticism" not in strategies.NAMES
+
+
+def test_criticisms_count_different_phrases_of_blame():
+    assert strategies.criticisms("Your work was sloppy. Sloppy again! You failed to call.") == 2
+    assert strategies.criticisms("Thanks for the quick turnaround on the Q3 numbers.") == 0
 
 
 

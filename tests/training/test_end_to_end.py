@@ -63,6 +63,16 @@ def test_tiny_pipeline_end_to_end(tmp_path):
 
     gguf = export_adapter(run_dir / "adapter", run_dir / "adapter.gguf", "gemma3-270m")
     assert gguf.stat().st_size > 100_000
+    # ... and a GGUF adapter turns back into a peft folder that exports to the same tensors (a stage can
+    # start from the shipped model when the run that made it is gone)
+    import numpy as np
+    from gguf import GGUFReader
+
+    from training.adapter_from_gguf import convert
+
+    again = export_adapter(convert(gguf, tmp_path / "from-gguf"), tmp_path / "again.gguf", "gemma3-270m")
+    tensors = [{t.name: np.array(t.data) for t in GGUFReader(str(path)).tensors} for path in (gguf, again)]
+    assert tensors[0].keys() == tensors[1].keys() and all(np.array_equal(tensors[0][k], tensors[1][k]) for k in tensors[0])
     report = verify(run_dir / "adapter", gguf, "gemma3-270m", max_new_tokens=12,
                     emails=["we was planning to meet on monday.", "Please send me the file.", "Their is a problem with the invoice."])
     # llama.cpp multiplies Q4_K_M weights with 8-bit-quantized activations, torch uses fp32: a 3-step adapter

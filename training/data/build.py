@@ -16,13 +16,13 @@ from pathlib import Path
 from training.base_models import BASES
 from training.config import REPO_ROOT, DataConfig, Recipe, load_recipe
 from training.data import emails as email_data
-from training.data import email_tone_pairs, gec_corpora, instructions, jfleg, synthetic_errors, tone_pairs
+from training.data import email_tone_pairs, gec_corpora, instructions, jfleg, softening, synthetic_errors, tone_pairs
 from training.data.common import ExampleMaker, data_path, file_sha256, write_jsonl
 from training.data.scoring import as_not_rude, as_rude, load_scorer
 
 BUILD_DIR = REPO_ROOT / "training" / "build" / "data"
 # Kinds too scarce to give examples to the eval-loss set (29 human-rated email pairs in all).
-_TRAIN_ONLY_KINDS = {email_tone_pairs.KIND}
+_TRAIN_ONLY_KINDS = {email_tone_pairs.KIND, softening.RATED_KIND}
 _TONE_STRATEGIES = {"greeting": "greeting", "thanks_line": "gratitude", "thanks_sentence": "gratitude",
                     "request": "direct command", "please": "please", "hedge": "hedge", "appreciate": "gratitude"}
 
@@ -82,6 +82,16 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
         scores = as_rude(maker.scores(rough.strip()), rules or ["direct command"])
         return maker.proofread(rough.strip(), text, "tone", scores=scores, source_id=email["id"])
 
+    # a real email made harsh -> its minimal softening; the note says rude, as serving's label would
+    def harsh(email):
+        rng = random.Random(f"{cfg.seed}:harsh:{email['id']}")
+        source = softening.harshen(email_data.decorate(email["text"], rng), rng)
+        target = softening.soften(source, rng)
+        if not softening.usable(source, target):
+            return None
+        return maker.proofread(source, target, softening.KIND, scores=as_rude(maker.scores(source), ["criticism"]),
+                               source_id=email["id"])
+
     # clean emails that must come back unchanged
     def unchanged(email):
         text = email_data.decorate(email["text"], random.Random(f"{cfg.seed}:same:{email['id']}"))
@@ -91,6 +101,11 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     examples += take_emails(clean, used, cfg.synthetic_errors, synthetic)
     examples += take_emails(clean, used, cfg.tone_pairs, tone)
     examples += take_emails(clean, used, cfg.unchanged, unchanged)
+    examples += take_emails(clean, used, cfg.softening, harsh)
+    for email_id, source, target in softening.rated_pairs()[: cfg.softening_rated]:
+        example = maker.proofread(source, target, softening.RATED_KIND, scores=as_rude(maker.scores(source), ["criticism"]),
+                                  source_id=f"email-politeness:{email_id}")
+        examples += [example] * cfg.softening_repeats
     if cfg.email_tone_pairs:
         examples += email_tone_pairs.training_examples(maker, cfg.email_tone_pairs) * cfg.email_tone_repeats
 
@@ -226,7 +241,7 @@ def build_recipe_data(recipe: Recipe, out_dir: Path | None = None, limit_emails:
     write_jsonl(out / "validation.jsonl", validation)
     inputs = [data_path("gec", name) for name in ("jfleg_dev.jsonl", "wi_locness_train.jsonl", "fce_train.jsonl", "cweb_dev.jsonl", "c4_200m_sample.jsonl")]
     inputs += [data_path("emails", "aeslc_train.jsonl"), data_path("instruct", "alpaca_5000.json")]
-    inputs += [email_tone_pairs.corpus_path()] if cfg.email_tone_pairs else []
+    inputs += [email_tone_pairs.corpus_path()] if cfg.email_tone_pairs or cfg.softening_rated else []
     manifest = {
         "data_config": cfg.__dict__,
         "chat_format": chat_format,

@@ -1,0 +1,60 @@
+"""Minimal softening targets: milder words, requests for demands, one thanks; every fact stays."""
+
+import random
+import re
+
+import pytest
+
+from tests.training.conftest import needs_data
+from backend.chunking import lines
+from training.data import email_tone_pairs
+from training.data.softening import HARSH, harshen, rated_pairs, soften
+
+pytestmark = pytest.mark.fast
+
+HARSH_EMAIL = ("Hi Alfonso,\n\nYour report on the 12 Q3 accounts was sloppy. You need to fix the totals by Friday. "
+               "Send the file to Dana.\n\nDiane Ng\nSenior Analyst")
+
+
+def _facts(text: str) -> set[str]:
+    return set(re.findall(r"\d+|[A-Z][a-z]+\b", text)) - {"Your", "You", "Send", "Please", "Thank", "Thanks", "The"}
+
+
+def test_a_harsh_email_gets_milder_words_requests_and_one_thanks_before_its_signature():
+    soft = soften(HARSH_EMAIL, random.Random(0))
+    assert "sloppy" not in soft and "was rushed" in soft
+    assert "Please fix the totals by Friday." in soft and "Please send the file to Dana." in soft
+    assert soft.endswith("\n\nDiane Ng\nSenior Analyst")
+    assert re.search(r"Please send the file to Dana\. Thank", soft)  # at the end of the last paragraph
+    assert len(lines(soft)) == len(lines(HARSH_EMAIL))
+    assert _facts(HARSH_EMAIL) <= _facts(soft)
+
+
+def test_nothing_to_soften_in_a_polite_email():
+    polite = "Hi Sam,\n\nCould you send the 3 slides by Monday? Thanks a lot.\n\nBest,\nDana"
+    assert soften(polite, random.Random(0)) == polite
+
+
+def test_a_thanks_is_only_added_where_the_email_has_none():
+    thanked = "Team,\nSend the numbers today.\nThanks,\nMaria"
+    assert soften(thanked, random.Random(0)) == "Team,\nPlease send the numbers today.\nThanks,\nMaria"
+    assert soften("The draft was mediocre.", random.Random(0), thank=False) == "The draft was uneven."
+
+
+def test_harshening_puts_harsh_sentences_into_the_body_and_keeps_greeting_and_signature():
+    email = "Hi Sam,\nThe meeting moved to 3 pm on Thursday.\nBest,\nDana"
+    harsh = harshen(email, random.Random(3))
+    assert harsh.startswith("Hi Sam,\n") and harsh.endswith("\nBest,\nDana")
+    assert any(sentence in harsh for sentence in HARSH)
+    assert soften(harsh, random.Random(3)) != harsh
+    assert len(lines(harsh)) == len(lines(email))
+
+
+@needs_data()
+def test_rated_pairs_come_from_the_training_scenarios_only():
+    from training.classifiers.data import human_rated_emails
+
+    seeds = {e.email_id: e.seed for e in human_rated_emails(email_tone_pairs.corpus_path())}
+    found = rated_pairs()
+    assert found and all(seeds[int(pair_id.split(".")[0])] in email_tone_pairs.TRAINING_SEEDS for pair_id, _, _ in found)
+    assert all(source != target for _, source, target in found)

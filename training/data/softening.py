@@ -1,0 +1,163 @@
+"""Minimal softening: the smallest rewrite that makes a harsh email politer and keeps everything it says.
+
+The human-rated corpus pairs a harsh email with another writer's polite version of the message; taught
+those, the model rewrote whole emails and lost up to 69% of their content words. These targets are the
+source itself with three kinds of edit, each a rule a reader can check:
+- criticising words get a milder word of the same part of speech ("sloppy" -> "rushed", "alarming" ->
+  "concerning"), intensifiers of blame go ("yet again" -> "again", "purported expertise" -> "expertise");
+- a demand becomes a request ("You need to send" / "Send" at a sentence start -> "Please send",
+  "I expect" -> "I would appreciate", "I insist you" -> "I would ask you to");
+- an email with no thanks anywhere gets one thanks sentence at the end of its last paragraph.
+Every fact, name, number and request stays; the lines stay (serving refuses a rewrite with other lines). `soften(text) == text` means none of
+the rules found anything, and such an email is not used as a pair."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from backend.chunking import split_into_chunks
+from backend.config import Settings
+from backend.guards import rejection_reason
+from backend.scoring.strategies import STRATEGIES
+from training.classifiers.data import human_rated_emails
+from training.data import email_tone_pairs
+
+KIND = "softening"  # a real email made harsh with HARSH sentences -> its minimal softening
+RATED_KIND = "softening_rated"  # an email people rated impolite (training scenarios only) -> its minimal softening
+# Rated below the scale's middle: what the tone check calls impolite starts well below this.
+RATED_BELOW = 3.0
+
+_I = re.IGNORECASE
+# (pattern, milder replacement): the replacement fits where the original word stood.
+_MILDER: list[tuple[str, str]] = [
+    (r"underwhelming", "below what we hoped"), (r"lack-?lust(?:er|re)", "limited"), (r"sub-?par", "below our usual standard"),
+    (r"sloppy", "rushed"), (r"careless", "hurried"), (r"negligence", "oversight"), (r"negligent", "not careful enough"),
+    (r"incompetence", "difficulties"), (r"incompetent", "inexperienced"), (r"inadequate", "not yet sufficient"),
+    (r"inadequac(?:y|ies)", "gaps"), (r"deficienc(?:y|ies)", "gaps"), (r"shortcomings", "areas to improve"),
+    (r"unacceptable", "concerning"), (r"not acceptable", "concerning"), (r"disappointing", "concerning"),
+    (r"alarming", "concerning"), (r"appalling", "concerning"), (r"astonishing", "surprising"), (r"staggering", "considerable"),
+    (r"glaring", "clear"), (r"fiasco", "difficult situation"), (r"mediocre", "uneven"), (r"unprofessional", "not ideal"),
+    (r"irresponsible", "risky"), (r"ridiculous", "surprising"), (r"pathetic", "concerning"), (r"useless", "not helpful"),
+    (r"stupid", "unclear"), (r"nonsense", "unclear"), (r"unconvincing", "not yet clear"), (r"a waste of time", "not the best use of time"),
+    (r"yet again", "again"), (r"once again", "again"), (r"without (?:any )?further delay", "as soon as you can"),
+    (r"it is imperative", "it is important"), (r"it's imperative", "it's important"), (r"it’s imperative", "it’s important"),
+    (r"i expect", "I would appreciate"), (r"i insist (?:that )?you", "I would ask you to"), (r"i insist", "I would ask"),
+    (r"how many times do i have to", "may I ask you again to"), (r"for the last time,?\s*", ""),
+    (r"frankly,\s*", ""), (r"frankly\s+", ""), (r"(?:purportedly|supposedly|purported|supposed)\s+", ""),
+]
+_MILDER_PATTERNS = [(re.compile(r"\b" + p + r"\b", _I), r) for p, r in _MILDER]
+
+# Demands at a sentence start: "You need to check" -> "Please check"; a bare command gets "Please".
+_START = r"(?:^|(?<=[.!?]\s)|(?<=\n))"
+_DEMAND = re.compile(_START + r"(?:you (?:need|have) to|you must|you are expected to|make sure (?:that )?you)\s+(?=[a-z])", _I | re.M)
+_COMMAND_VERBS = ("send|give|fix|get|tell|answer|reply|respond|call|email|update|finish|make sure|check|explain|read|look|"
+                  "remove|delete|change|add|write|bring|submit|provide|review|sign|return|confirm|forward|resend|cancel|sort|"
+                  "prioritize|prioritise|ensure|address|focus|complete|assess|identify|rectify|correct|consider|reconsider")
+_BARE_COMMAND = re.compile(_START + r"(" + _COMMAND_VERBS + r")\b(?!\s+(?:you|we|i)\b)", _I | re.M)
+_GRATITUDE = next(s.pattern for s in STRATEGIES if s.name == "gratitude")
+THANKS = ["Thank you for your help with this.", "Thank you for looking into this.", "Thanks in advance for your help.",
+          "Thank you for your time."]
+
+
+def _same_case(original: str, replacement: str) -> str:
+    if replacement and original[:1].isupper() and not replacement[:1].isupper():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+def milder_words(text: str) -> str:
+    for pattern, replacement in _MILDER_PATTERNS:
+        text = pattern.sub(lambda m, r=replacement: _same_case(m.group(0), r), text)
+    return text
+
+
+def requests_not_demands(text: str) -> str:
+    text = _DEMAND.sub("Please ", text)
+    return _BARE_COMMAND.sub(lambda m: "Please " + m.group(1).lower(), text)
+
+
+def signoff_start(lines: list[str]) -> int:
+    """Index of the first line of the closing block (sign-off, name, title): short lines at the end
+    that end no sentence. len(lines) when there is none."""
+    start = len(lines)
+    while start > 1:
+        line = lines[start - 1].strip()
+        if line and (len(line.split()) > 5 or line.endswith((".", "?", "!"))):
+            break
+        start -= 1
+    return start if start < len(lines) else len(lines)
+
+
+def add_thanks(text: str, sentence: str) -> str:
+    """`sentence` at the end of the last line before the sign-off: on that line, because serving keeps a
+    rewrite only if it has the draft's lines (backend/guards.py), and a thanks closes a paragraph anyway."""
+    lines = text.split("\n")
+    body = [i for i in range(signoff_start(lines)) if lines[i].strip()]
+    if not body or not lines[body[-1]].rstrip().endswith((".", "!", "?")):
+        return text
+    last = body[-1]
+    lines[last] = lines[last].rstrip() + " " + sentence + lines[last][len(lines[last].rstrip()):]
+    return "\n".join(lines)
+
+
+def soften(text: str, rng: random.Random, thank: bool = True) -> str:
+    softened = requests_not_demands(milder_words(text))
+    if thank and not _GRATITUDE.search(softened):
+        softened = add_thanks(softened, rng.choice(THANKS))
+    return softened
+
+
+# Harsh sentences written for this project, in the registers the impolite rated emails use (blame,
+# demands, sarcasm about competence), to put into real emails that were polite enough without them.
+HARSH = [
+    "Frankly, your work on this has been sloppy.", "This is unacceptable.", "Your lack of attention to detail is alarming.",
+    "The last version fell short of what we agreed.", "I expect this to be fixed without further delay.",
+    "You need to check the numbers again.", "Make sure the figures are right this time.",
+    "I shouldn't have to remind you of this again.", "Your repeated mistakes are disappointing.",
+    "Yet again, the deadline was missed.", "Your handling of this has been careless.", "The draft was mediocre at best.",
+    "I insist you review it before sending anything.", "You are expected to reply by the end of the day.",
+    "Your failure to update the team was unprofessional.", "This kind of delay is irresponsible.",
+    "It is imperative that you finish this today.", "The numbers you sent were inadequate.",
+    "Send me the corrected file.", "Fix the schedule before the meeting.", "The report is full of deficiencies.",
+    "Your supposed expertise has not shown in this work.", "The results so far are underwhelming.",
+    "Your inability to meet simple deadlines is a problem.", "The quality of your summary was subpar.",
+    "This whole process has been a fiasco.", "Your answer was unconvincing.", "The errors in the memo are glaring.",
+    "Once again, nobody told me about the change.", "Read the contract before you call them.",
+    "Your negligence cost us a day.", "These shortcomings need to be addressed.", "You must send the invoice today.",
+    "I expect a full explanation.", "Provide the missing numbers.", "Frankly, this is a waste of time.",
+]
+
+
+def harshen(text: str, rng: random.Random) -> str:
+    """`text` with one or two harsh sentences at the start of its body and/or before its sign-off."""
+    lines = text.split("\n")
+    first = 1 if len(lines) > 1 and len(lines[0].split()) <= 4 and lines[0].rstrip()[-1:] in ",:;-!" else 0
+    chosen = rng.sample(HARSH, rng.choice([1, 1, 2]))
+    lines[first] = chosen[0] + " " + lines[first]
+    if len(chosen) > 1:
+        end = signoff_start(lines) - 1
+        if end >= first:
+            lines[end] = lines[end] + " " + chosen[1]
+    return "\n".join(lines)
+
+
+def usable(source: str, target: str) -> bool:
+    """A pair worth teaching: the rules changed something, and serving's guards would accept the change."""
+    return target != source and rejection_reason(source, target) is None
+
+
+def rated_pairs(chunk_words: int = Settings().chunk_words) -> list[tuple[str, str, str]]:
+    """(id, source, softened) for every email of the training scenarios rated below RATED_BELOW, cut into
+    the parts serving proofreads one at a time (only the last, which holds the sign-off, is thanked);
+    parts the rules leave alone are dropped (training.data.softening.usable). The check scenarios (email_tone_pairs.CHECK_SEEDS) are never read."""
+    found = []
+    for email in human_rated_emails(email_tone_pairs.corpus_path()):
+        if email.seed in email_tone_pairs.TRAINING_SEEDS and email.rating < RATED_BELOW:
+            chunks = split_into_chunks(email_tone_pairs.normalize(email.text), chunk_words)
+            rng = random.Random(f"rated:{email.email_id}")
+            for index, chunk in enumerate(chunks):
+                target = soften(chunk.text, rng, thank=index == len(chunks) - 1)
+                if usable(chunk.text, target):
+                    found.append((f"{email.email_id}.{index}", chunk.text, target))
+    return found
