@@ -68,8 +68,10 @@ class PolitenessClassifier:
         """`rude` needs a low score *and* a rude strategy to show as the reason: the prompt then asks the
         model to soften, so a curt but neutral email (a news forward, a terse FYI) must not get there.
         Cold or passive-aggressive emails rarely use those words, so with `without_evidence` set a very
-        low score on a long enough text says rude alone (short sentences score low without being rude)."""
-        if probability < self.rude_below and rude_strategy_found or criticisms >= RUDE_CRITICISMS:
+        low score on a long enough text says rude alone (short sentences score low without being rude).
+        Several different criticisms of the reader say rude whatever the score, which rates long cold
+        emails as neutral."""
+        if (probability < self.rude_below and rude_strategy_found) or criticisms >= RUDE_CRITICISMS:
             return "rude"
         if rude_without_evidence(probability, words, *self.without_evidence):
             return "rude"

@@ -35,6 +35,11 @@ def test_nothing_to_soften_in_a_polite_email():
     assert soften(polite, random.Random(0)) == polite
 
 
+def test_blame_words_go_but_an_obligation_stays():
+    assert soften("Your supposed expertise did not show.", random.Random(0), thank=False) == "Your expertise did not show."
+    assert soften("You were supposed to call them.", random.Random(0), thank=False) == "You were supposed to call them."
+
+
 def test_a_thanks_is_only_added_where_the_email_has_none():
     thanked = "Team,\nSend the numbers today.\nThanks,\nMaria"
     assert soften(thanked, random.Random(0)) == "Team,\nPlease send the numbers today.\nThanks,\nMaria"

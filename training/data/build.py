@@ -102,7 +102,7 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     examples += take_emails(clean, used, cfg.tone_pairs, tone)
     examples += take_emails(clean, used, cfg.unchanged, unchanged)
     examples += take_emails(clean, used, cfg.softening, harsh)
-    for email_id, source, target in softening.rated_pairs()[: cfg.softening_rated]:
+    for email_id, source, target in softening.rated_pairs()[: cfg.softening_rated] if cfg.softening_rated else []:
         example = maker.proofread(source, target, softening.RATED_KIND, scores=as_rude(maker.scores(source), ["criticism"]),
                                   source_id=f"email-politeness:{email_id}")
         examples += [example] * cfg.softening_repeats

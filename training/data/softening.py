@@ -8,8 +8,8 @@ source itself with three kinds of edit, each a rule a reader can check:
 - a demand becomes a request ("You need to send" / "Send" at a sentence start -> "Please send",
   "I expect" -> "I would appreciate", "I insist you" -> "I would ask you to");
 - an email with no thanks anywhere gets one thanks sentence at the end of its last paragraph.
-Every fact, name, number and request stays; the lines stay (serving refuses a rewrite with other lines). `soften(text) == text` means none of
-the rules found anything, and such an email is not used as a pair."""
+Every fact, name, number and request stays; the lines stay (serving refuses a rewrite with other lines).
+`soften(text) == text` means none of the rules found anything, and such an email is not used as a pair."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ _MILDER: list[tuple[str, str]] = [
     (r"it is imperative", "it is important"), (r"it's imperative", "it's important"), (r"it’s imperative", "it’s important"),
     (r"i expect", "I would appreciate"), (r"i insist (?:that )?you", "I would ask you to"), (r"i insist", "I would ask"),
     (r"how many times do i have to", "may I ask you again to"), (r"for the last time,?\s*", ""),
-    (r"frankly,\s*", ""), (r"frankly\s+", ""), (r"(?:purportedly|supposedly|purported|supposed)\s+", ""),
+    (r"frankly,\s*", ""), (r"frankly\s+", ""), (r"(?:purportedly|supposedly|purported|supposed(?!\s+to\b))\s+", ""),
 ]
 _MILDER_PATTERNS = [(re.compile(r"\b" + p + r"\b", _I), r) for p, r in _MILDER]
 
