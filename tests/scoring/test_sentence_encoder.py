@@ -34,9 +34,12 @@ def test_int8_vectors_stay_close_to_the_source_model():
     int8 = shared_embedder().embed(SENTENCES)
     source = SentenceEmbedder(model=sentence_encoder_source_path()).embed(SENTENCES)
     cosine = (int8 * source).sum(axis=1)
-    # Measured here: 0.982-0.990 (short texts lose most). On 1,878 AESLC sentences: mean 0.992, 1st
-    # percentile 0.980. Per-tensor weight scales, the rejected recipe, give 0.85-0.96 on these six.
-    assert cosine.mean() > 0.98 and cosine.min() > 0.975, cosine
+    # Measured on an AVX512-VNNI CPU: 0.982-0.990 (short texts lose most); on 1,878 AESLC sentences mean 0.992,
+    # 1st percentile 0.980. On an AVX2-only CPU onnxruntime's integer kernels round otherwise: 0.968-0.992 on
+    # these six ("ok" lowest), on 500 AESLC sentences mean 0.990, 1st percentile 0.974 (2026-12-01; weights
+    # quantized to 7 bits, the usual cure for AVX2 saturation, did no better). Per-tensor weight scales, the
+    # rejected recipe, give 0.85-0.96 on these six.
+    assert cosine.mean() > 0.98 and cosine.min() > 0.965, cosine
     assert not np.array_equal(int8, source)  # really a different model
 
 
