@@ -83,6 +83,8 @@ STRATEGIES: list[Strategy] = [
 ]
 
 NAMES = [s.name for s in STRATEGIES if s.feature]
+# Blame of the reader: evidence for the rude label on its own (rude_evidence), and counted (criticisms).
+_BLAME = ("accusation", "criticism")
 _SHOWN_MISSING = ("greeting", "please", "gratitude")
 
 
@@ -110,7 +112,7 @@ def rude_evidence(found: list[Reason]) -> bool:
     """Strong enough to call an email rude: an accusation or criticism of the reader, or a bare command
     (not "Please send...", which business email uses all the time)."""
     return any(
-        r.present and (r.strategy in ("accusation", "criticism") or (r.strategy == "direct_command" and not r.evidence.lower().startswith("please")))
+        r.present and (r.strategy in _BLAME or (r.strategy == "direct_command" and not r.evidence.lower().startswith("please")))
         for r in found
     )
 
@@ -121,7 +123,7 @@ def criticisms(text: str) -> int:
     (a rated 1.3 of 5 scored P(polite) 0.71), while a business email almost never criticises twice
     (2 of 1,960 AESLC dev emails; 8 of the 19 emails rated below 2.5 in scenarios 1-12, none of the 101 above)."""
     found = set()
-    for strategy in (s for s in STRATEGIES if s.name in ("accusation", "criticism")):
+    for strategy in (s for s in STRATEGIES if s.name in _BLAME):
         found |= {" ".join(m.group(0).lower().split()) for m in strategy.pattern.finditer(text)}
     return len(found)
 

@@ -82,15 +82,15 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
         scores = as_rude(maker.scores(rough.strip()), rules or ["direct command"])
         return maker.proofread(rough.strip(), text, "tone", scores=scores, source_id=email["id"])
 
-    # a real email made harsh -> its minimal softening; the note says rude, as serving's label would
+    # a harsh email -> its minimal softening; the note says rude, as serving's label would
+    def softened(source, target, kind, source_id):
+        return maker.proofread(source, target, kind, scores=as_rude(maker.scores(source), ["criticism"]), source_id=source_id)
+
     def harsh(email):
         rng = random.Random(f"{cfg.seed}:harsh:{email['id']}")
         source = softening.harshen(email_data.decorate(email["text"], rng), rng)
         target = softening.soften(source, rng)
-        if not softening.usable(source, target):
-            return None
-        return maker.proofread(source, target, softening.KIND, scores=as_rude(maker.scores(source), ["criticism"]),
-                               source_id=email["id"])
+        return softened(source, target, softening.KIND, email["id"]) if softening.usable(source, target) else None
 
     # clean emails that must come back unchanged
     def unchanged(email):
@@ -103,9 +103,7 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     examples += take_emails(clean, used, cfg.unchanged, unchanged)
     examples += take_emails(clean, used, cfg.softening, harsh)
     for email_id, source, target in softening.rated_pairs()[: cfg.softening_rated] if cfg.softening_rated else []:
-        example = maker.proofread(source, target, softening.RATED_KIND, scores=as_rude(maker.scores(source), ["criticism"]),
-                                  source_id=f"email-politeness:{email_id}")
-        examples += [example] * cfg.softening_repeats
+        examples += [softened(source, target, softening.RATED_KIND, f"email-politeness:{email_id}")] * cfg.softening_repeats
     if cfg.email_tone_pairs:
         examples += email_tone_pairs.training_examples(maker, cfg.email_tone_pairs) * cfg.email_tone_repeats
 

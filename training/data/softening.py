@@ -22,6 +22,7 @@ from backend.guards import rejection_reason
 from backend.scoring.strategies import STRATEGIES
 from training.classifiers.data import human_rated_emails
 from training.data import email_tone_pairs
+from training.data.emails import has_greeting
 
 KIND = "softening"  # a real email made harsh with HARSH sentences -> its minimal softening
 RATED_KIND = "softening_rated"  # an email people rated impolite (training scenarios only) -> its minimal softening
@@ -86,7 +87,7 @@ def signoff_start(lines: list[str]) -> int:
         if line and (len(line.split()) > 5 or line.endswith((".", "?", "!"))):
             break
         start -= 1
-    return start if start < len(lines) else len(lines)
+    return start
 
 
 def add_thanks(text: str, sentence: str) -> str:
@@ -132,7 +133,7 @@ HARSH = [
 def harshen(text: str, rng: random.Random) -> str:
     """`text` with one or two harsh sentences at the start of its body and/or before its sign-off."""
     lines = text.split("\n")
-    first = 1 if len(lines) > 1 and len(lines[0].split()) <= 4 and lines[0].rstrip()[-1:] in ",:;-!" else 0
+    first = 1 if len(lines) > 1 and has_greeting(text) else 0
     chosen = rng.sample(HARSH, rng.choice([1, 1, 2]))
     lines[first] = chosen[0] + " " + lines[first]
     if len(chosen) > 1:
@@ -147,10 +148,11 @@ def usable(source: str, target: str) -> bool:
     return target != source and rejection_reason(source, target) is None
 
 
-def rated_pairs(chunk_words: int = Settings().chunk_words) -> list[tuple[str, str, str]]:
+def rated_pairs(chunk_words: int | None = None) -> list[tuple[str, str, str]]:
     """(id, source, softened) for every email of the training scenarios rated below RATED_BELOW, cut into
     the parts serving proofreads one at a time (only the last, which holds the sign-off, is thanked);
     parts the rules leave alone are dropped (training.data.softening.usable). The check scenarios (email_tone_pairs.CHECK_SEEDS) are never read."""
+    chunk_words = chunk_words or Settings().chunk_words  # serving's part size
     found = []
     for email in human_rated_emails(email_tone_pairs.corpus_path()):
         if email.seed in email_tone_pairs.TRAINING_SEEDS and email.rating < RATED_BELOW:
