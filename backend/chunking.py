@@ -10,6 +10,7 @@ from dataclasses import dataclass
 _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n\s*)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])(\s+)")
 _LINE_BREAK = re.compile(r"(\s*\n\s*)")  # a whitespace run with a line break: blank lines, indentation
+_TRAILING_BLANKS = re.compile(r"[ \t]+\n")
 # English runs about 6 characters per word. A paragraph past this many per allowed word holds a long
 # link or a run without spaces: it is split into sentences, so such a run takes only its own sentence
 # with it when it is too long for the model and is kept unchanged.
@@ -64,6 +65,11 @@ def join_chunks(texts: list[str], chunks: list[Chunk]) -> str:
 def lines(text: str) -> list[str]:
     """The text's non-blank lines, without the whitespace around them."""
     return [line for line in _LINE_BREAK.split(text.strip())[::2] if line]
+
+
+def strip_line_ends(text: str) -> str:
+    """`text` without spaces or tabs at the end of its lines."""
+    return _TRAILING_BLANKS.sub("\n", text)
 
 
 def keep_line_breaks(original: str, rewrite: str) -> str:

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Callable
 
 from backend import prompts
-from backend.chunking import join_chunks, keep_line_breaks, split_into_chunks
+from backend.chunking import join_chunks, keep_line_breaks, split_into_chunks, strip_line_ends
 from backend.config import Settings
 from backend.diff import word_diff
 from backend.engines.llama_engine import LlamaEngine
@@ -158,13 +158,16 @@ class LlamaProofreader:
     def _rewrite_chunk(self, chunk, scores, options, timings, cancelled, deadline) -> tuple[str, Fallback | None]:
         """The chunk's accepted rewrite and None, or the chunk itself and why it was kept."""
         chat_format = self.engine.chat_format
-        prompt = prompts.render_prompt(prompts.messages(chunk, scores, few_shot=self.settings.few_shot), chat_format)
-        longest = default_max_tokens(self.engine.count_tokens(chunk))
-        if self.engine.context_room(prompt, chunk) < longest:
+        # Blanks at line ends (pasted or markdown-style line breaks) were never in training: the model mostly
+        # copies such text. It sees the lines without them; keep_line_breaks restores the draft's own.
+        lines_only = strip_line_ends(chunk)
+        prompt = prompts.render_prompt(prompts.messages(lines_only, scores, few_shot=self.settings.few_shot), chat_format)
+        longest = default_max_tokens(self.engine.count_tokens(lines_only))
+        if self.engine.context_room(prompt, lines_only) < longest:
             return chunk, Fallback.TOO_LONG_FOR_CONTEXT
         if time.perf_counter() >= deadline:
             return chunk, Fallback.OUT_OF_TIME
-        watch = _ChunkWatch(chunk, deadline)
+        watch = _ChunkWatch(lines_only, deadline)
         generation = self.engine.generate(
             prompt,
             max_tokens=options.max_tokens or longest,
@@ -172,7 +175,7 @@ class LlamaProofreader:
             top_p=options.top_p,
             seed=options.seed,
             cancelled=cancelled,
-            email=chunk,
+            email=lines_only,
             stop_when=watch,
             # The copy margin keeps proofreading from needless edits; a rewrite the tone note asks for
             # is the opposite, so a rude email is decoded without it.

@@ -65,9 +65,10 @@ STRATEGIES: list[Strategy] = [
         "stupid,nonsense,waste of time,wasting my time,how many times,for the last time,what is wrong with you,no excuses,"
         "i already told you,as i already said,clearly you,obviously you,not my problem,do your job,i am not asking again,i'm not asking again,don't make me ask"), _I)),
     # Criticism of the reader's work or ability, the way cold workplace emails put it ("your lack of
-    # diligence", "falls short", "without further delay"): the human-rated impolite emails rarely accuse
-    # or command in so many words, so the label had no evidence to show for them. Evidence for the rude
-    # label only: the heads were trained without it, so their weights do not change.
+    # diligence", "falls short", "without further delay"), insults and passive-aggressive pressure ("room
+    # for improvement", "per my last email"): the human-rated impolite emails rarely accuse or command in
+    # so many words, so the label had no evidence to show for them. Evidence for the rude label only: the
+    # heads were trained without it, so their weights do not change.
     Strategy("criticism", "rude", re.compile(_words(
         "underwhelming,lackluster,lacklustre,subpar,sub-par,sloppy,careless,negligence,negligent,incompetence,"
         "inadequate,inadequacies,inadequacy,deficiencies,deficiency,shortcomings,falls short,fell short,fall short,"
@@ -77,7 +78,14 @@ STRATEGIES: list[Strategy] = [
         "it is a pity,without further delay,i insist,you are expected to,it is imperative,it's imperative,"
         "last call,last chance,semblance,purported,purportedly,supposedly,assuming you,minimal level of,"
         "i shouldn't have to,i should not have to,not good enough,below standard,below par,frankly,"
-        "questions about your,not here to,you should have,should have been,your standards,reflects your,reflect poorly"), _I), feature=False),
+        "questions about your,not here to,you should have,should have been,your standards,reflects your,reflect poorly,"
+        # insults aimed at the reader, kept to those real business email (AESLC) almost never uses otherwise
+        "insulting,childish,rubbish,half-baked,clumsy,arrogant,absurd,pointless,worthless,a joke,a mess,you ignored,"
+        "get your facts straight,you clearly don't,you obviously didn't,is beyond me,your attitude,i've had to ask,i have had to ask,"
+        # passive-aggressive pressure
+        "room for improvement,areas for improvement,areas of improvement,i trust you understand,i want to reiterate,"
+        "i must reiterate,per my last email,as i mentioned before,as i said before,as previously stated,fully met,stepping up,"
+        "is that clear,i hope this is clear,once and for all"), _I), feature=False),
     Strategy("exclamation", "rude", re.compile(r"!{1,}|\?!"), shown=False),
     Strategy("all_caps", "rude", re.compile(r"\b[A-Z]{4,}\b"), shown=False),
 ]
@@ -121,7 +129,7 @@ def criticisms(text: str) -> int:
     """How many different accusing or criticising phrases `text` holds. Several say rude whatever the
     score: the classifier, trained on one-sentence requests, rates long cold emails as neutral
     (a rated 1.3 of 5 scored P(polite) 0.71), while a business email almost never criticises twice
-    (2 of 1,960 AESLC dev emails; 8 of the 19 emails rated below 2.5 in scenarios 1-12, none of the 101 above)."""
+    (2 of 1,960 AESLC dev emails; 12 of the 19 emails rated below 2.5 in scenarios 1-12, none of the 101 above)."""
     found = set()
     for strategy in (s for s in STRATEGIES if s.name in _BLAME):
         found |= {" ".join(m.group(0).lower().split()) for m in strategy.pattern.finditer(text)}

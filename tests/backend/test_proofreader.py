@@ -112,6 +112,21 @@ def test_surrounding_whitespace_and_crlf_line_ends_survive():
 
 
 @pytest.mark.fast
+def test_the_model_sees_lines_without_trailing_blanks_and_the_draft_keeps_its_own():
+    seen = []
+
+    class Recording(_EchoEngine):
+        def generate(self, prompt, **kwargs):
+            seen.append(prompt)
+            return super().generate(prompt, **kwargs)
+
+    text = "Monica,  \nI has the notes. \t\nAlex"
+    result = _echo_proofreader(Recording()).proofread(text)
+    assert "Monica,\nI has the notes.\nAlex<end_of_turn>" in seen[0]
+    assert result.corrected == "Monica,  \nI have the notes. \t\nAlex"
+
+
+@pytest.mark.fast
 def test_long_email_is_proofread_in_chunks_and_keeps_blank_lines():
     paragraph = "This has a sentence about the plan. " * 50
     text = f"Hi team,\n\n{paragraph.strip()}\n\n\n{paragraph.strip()}\n\nBest,\nAna"

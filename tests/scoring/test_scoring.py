@@ -168,6 +168,14 @@ def test_an_email_that_criticises_the_reader_several_times_is_rude_whatever_its_
     assert scorer.score(once).politeness.label != "rude"
 
 
+def test_passive_aggressive_pressure_counts_as_criticism(scorer: Scorer):
+    email = ("Hi Sam,\n\nPer my last email, the Q3 figures are due Friday. There is clearly room for improvement in how "
+             "the team tracks them.\n\nBest,\nDana")
+    politeness = scorer.score(email).politeness
+    assert politeness.label == "rude"
+    assert {r.evidence.lower() for r in _present(politeness, "criticism")} <= {"per my last email", "room for improvement"}
+
+
 def test_a_cold_email_without_rude_words_is_rude_only_when_the_score_alone_may_say_so():
     from backend.config import Settings
 

@@ -43,6 +43,7 @@ def test_feature_vector_matches_names():
 def test_criticisms_count_different_phrases_of_blame():
     assert strategies.criticisms("Your work was sloppy. Sloppy again! You failed to call.") == 2
     assert strategies.criticisms("Thanks for the quick turnaround on the Q3 numbers.") == 0
+    assert strategies.criticisms("Your attitude was childish, and you ignored my emails.") == 3
 
 
 

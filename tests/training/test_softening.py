@@ -40,6 +40,21 @@ def test_blame_words_go_but_an_obligation_stays():
     assert soften("You were supposed to call them.", random.Random(0), thank=False) == "You were supposed to call them."
 
 
+def test_a_deleted_opener_leaves_a_capitalised_sentence():
+    assert soften("Frankly, your work was sloppy.", random.Random(0), thank=False) == "Your work was rushed."
+    assert soften("Fine. Seriously, the summary is pointless.", random.Random(0), thank=False) == "Fine. The summary is not yet useful."
+    assert soften("Try to be on time for once.", random.Random(0), thank=False) == "Please try to be on time."
+
+
+def test_insults_aimed_at_the_reader_get_milder_words_too():
+    assert soften("Your last message was arrogant. I'm tired of chasing you.", random.Random(0), thank=False) == (
+        "Your last message was firm. I would like to stop chasing you.")
+    assert soften("You ignored my last two emails.", random.Random(0), thank=False) == "You may have missed my last two emails."
+    # every harsh sentence the training pairs use gets softer (three of them by the thanks alone)
+    assert all(soften(h, random.Random(0)) != h for h in HARSH)
+    assert sum(soften(h, random.Random(0), thank=False) == h for h in HARSH) == 3
+
+
 def test_a_thanks_is_only_added_where_the_email_has_none():
     thanked = "Team,\nSend the numbers today.\nThanks,\nMaria"
     assert soften(thanked, random.Random(0)) == "Team,\nPlease send the numbers today.\nThanks,\nMaria"

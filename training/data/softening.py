@@ -46,15 +46,29 @@ _MILDER: list[tuple[str, str]] = [
     (r"i expect", "I would appreciate"), (r"i insist (?:that )?you", "I would ask you to"), (r"i insist", "I would ask"),
     (r"how many times do i have to", "may I ask you again to"), (r"for the last time,?\s*", ""),
     (r"frankly,\s*", ""), (r"frankly\s+", ""), (r"(?:purportedly|supposedly|purported|supposed(?!\s+to\b))\s+", ""),
+    # insults and impatience aimed at the reader rather than the work
+    (r"honestly,\s*", ""), (r"seriously,\s*", ""), (r"\s+for once", ""), (r"wake up and\s+", "please "),
+    (r"stop making excuses and\s+", "please "), (r"get your facts straight", "please check the facts"),
+    (r"a mess", "unclear"), (r"a joke", "not ready"), (r"half-baked", "early"), (r"arrogant", "firm"), (r"insulting", "unkind"),
+    (r"hostile", "tense"), (r"childish", "unhelpful"), (r"absurd", "surprising"), (r"garbage", "not ready"),
+    (r"rubbish", "not ready"), (r"clueless", "unclear"), (r"embarrassing", "unfortunate"), (r"pointless", "not yet useful"),
+    (r"clumsy", "uneven"), (r"worthless", "not useful"), (r"lazy", "quick"),
+    (r"i(?:'m|’m| am) (?:tired|sick) of", "I would like to stop"), (r"i (?:don't|don’t|do not) have time for", "I have limited time for"),
+    (r"i(?:'m|’m| am) not impressed (?:with|by)", "I have some concerns about"), (r"is beyond me", "is unclear to me"),
+    (r"i can(?:'t|’t|not) believe", "I was surprised"), (r"i've had to ask", "I've asked"), (r"i have had to ask", "I have asked"),
+    (r"as i told you", "as I mentioned"), (r"you clearly (?:don't|do not)", "you may not"),
+    (r"you obviously (?:didn't|did not) read", "you may not have read"), (r"(?:didn't|did not) bother to", "did not get to"),
+    (r"you ignored", "you may have missed"),
 ]
-_MILDER_PATTERNS = [(re.compile(r"\b" + p + r"\b", _I), r) for p, r in _MILDER]
+# a deleted word takes the next letter along, which gets the capital if the deletion began a sentence
+_MILDER_PATTERNS = [(re.compile(r"\b" + p + (r"\b" if r else r"\b([a-z]?)"), _I), r) for p, r in _MILDER]
 
 # Demands at a sentence start: "You need to check" -> "Please check"; a bare command gets "Please".
 _START = r"(?:^|(?<=[.!?]\s)|(?<=\n))"
 _DEMAND = re.compile(_START + r"(?:you (?:need|have) to|you must|you are expected to|make sure (?:that )?you)\s+(?=[a-z])", _I | re.M)
 _COMMAND_VERBS = ("send|give|fix|get|tell|answer|reply|respond|call|email|update|finish|make sure|check|explain|read|look|"
                   "remove|delete|change|add|write|bring|submit|provide|review|sign|return|confirm|forward|resend|cancel|sort|"
-                  "prioritize|prioritise|ensure|address|focus|complete|assess|identify|rectify|correct|consider|reconsider")
+                  "prioritize|prioritise|ensure|address|focus|complete|assess|identify|rectify|correct|consider|reconsider|try")
 _BARE_COMMAND = re.compile(_START + r"(" + _COMMAND_VERBS + r")\b(?!\s+(?:you|we|i)\b)", _I | re.M)
 _GRATITUDE = next(s.pattern for s in STRATEGIES if s.name == "gratitude")
 THANKS = ["Thank you for your help with this.", "Thank you for looking into this.", "Thanks in advance for your help.",
@@ -67,9 +81,22 @@ def _same_case(original: str, replacement: str) -> str:
     return replacement
 
 
+def _sentence_start(text: str, index: int) -> bool:
+    before = text[:index].rstrip(" \t")
+    return not before or before.endswith((".", "!", "?", "\n"))
+
+
+def _deleted(match: re.Match) -> str:
+    letter = match.group(1)
+    return letter.upper() if _sentence_start(match.string, match.start()) else letter
+
+
 def milder_words(text: str) -> str:
     for pattern, replacement in _MILDER_PATTERNS:
-        text = pattern.sub(lambda m, r=replacement: _same_case(m.group(0), r), text)
+        if replacement:
+            text = pattern.sub(lambda m, r=replacement: _same_case(m.group(0), r), text)
+        else:
+            text = pattern.sub(_deleted, text)
     return text
 
 
@@ -111,7 +138,7 @@ def soften(text: str, rng: random.Random, thank: bool = True) -> str:
 
 # Harsh sentences written for this project, in the registers the impolite rated emails use (blame,
 # demands, sarcasm about competence), to put into real emails that were polite enough without them.
-HARSH = [
+HARSH_WORK = [
     "Frankly, your work on this has been sloppy.", "This is unacceptable.", "Your lack of attention to detail is alarming.",
     "The last version fell short of what we agreed.", "I expect this to be fixed without further delay.",
     "You need to check the numbers again.", "Make sure the figures are right this time.",
@@ -128,13 +155,28 @@ HARSH = [
     "Your negligence cost us a day.", "These shortcomings need to be addressed.", "You must send the invoice today.",
     "I expect a full explanation.", "Provide the missing numbers.", "Frankly, this is a waste of time.",
 ]
+# Aimed at the reader: insults, impatience, sarcasm (cold replies, not only criticism of the work); stage 4 on.
+HARSH_READER = [
+    "Honestly, this draft is a mess.", "Your last message was arrogant.", "The comment you made in the meeting was insulting.",
+    "Your plan is half-baked.", "This schedule is a joke.", "I'm tired of chasing you for updates.", "I am sick of these delays.",
+    "I don't have time for this.", "Get your facts straight before you write to the client.",
+    "You clearly don't understand the contract.", "You obviously didn't read my last email.",
+    "You didn't bother to check the totals.", "You ignored my last two emails.", "I'm not impressed with the results.",
+    "Why this took a week is beyond me.", "I can't believe you missed the deadline.", "This is the third time I've had to ask.",
+    "As I told you last week, the deadline is Friday.", "Wake up and look at the numbers.", "Try to be on time for once.",
+    "Seriously, the summary is pointless.", "Your spreadsheet is clumsy and worthless.", "This proposal is absurd.",
+    "Your attitude in the meeting was childish.", "The figures you sent are garbage.", "Your comments were clueless.",
+    "That was an embarrassing presentation.", "Stop making excuses and send the report.",
+    "Your lazy review let three errors through.", "Your tone on the call was hostile.",
+]
+HARSH = HARSH_WORK + HARSH_READER
 
 
-def harshen(text: str, rng: random.Random) -> str:
-    """`text` with one or two harsh sentences at the start of its body and/or before its sign-off."""
+def harshen(text: str, rng: random.Random, sentences: list[str] = HARSH) -> str:
+    """`text` with one or two of `sentences` at the start of its body and/or before its sign-off."""
     lines = text.split("\n")
     first = 1 if len(lines) > 1 and has_greeting(text) else 0
-    chosen = rng.sample(HARSH, rng.choice([1, 1, 2]))
+    chosen = rng.sample(sentences, rng.choice([1, 1, 2]))
     lines[first] = chosen[0] + " " + lines[first]
     if len(chosen) > 1:
         end = signoff_start(lines) - 1
