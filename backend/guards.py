@@ -79,8 +79,18 @@ def _is_emoji(ch: str) -> bool:
     return unicodedata.category(ch) == "So" or "\U0001F3FB" <= ch <= "\U0001F3FF"
 
 
+def _sign_off_grew(original_lines: list[str], corrected_lines: list[str]) -> bool:
+    """The last line is a sign-off or a name (short, ends no sentence) and gained more than a word: a
+    sentence run into the signature ("Dana Thanks in advance."), where a thanks belongs on the line before."""
+    last = original_lines[-1]
+    if len(original_lines) < 2 or len(last.split()) > 5 or last.endswith((".", "!", "?")):
+        return False
+    return len(_words(corrected_lines[-1])) > len(_words(last)) + 1
+
+
 def _layout_change(original: str, corrected: str) -> Fallback | None:
-    if len(lines(original)) != len(lines(corrected)):
+    original_lines, corrected_lines = lines(original), lines(corrected)
+    if len(original_lines) != len(corrected_lines) or _sign_off_grew(original_lines, corrected_lines):
         return Fallback.LINES_CHANGED
     if Counter(c for c in original if c in "()[]{}<>") != Counter(c for c in corrected if c in "()[]{}<>"):
         return Fallback.BRACKETS_CHANGED

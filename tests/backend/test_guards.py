@@ -48,6 +48,8 @@ def test_new_content_is_rejected():
         ("The party was amazing 🙌.", "The party was amazing!", Fallback.SYMBOL_CHANGED),
         ("Your card will expire on 31 October.", "Your card expired on 31 October.", Fallback.TENSE_CHANGED),
         ("The meeting is on Friday at 3 pm.", "The meeting was on Friday at 3 pm.", Fallback.TENSE_CHANGED),
+        # a thanks run into the signature instead of ending the last paragraph
+        ("Hi Sam,\nI has it.\nDana<|im_end|>", "Hi Sam,\nI have it.\nDana<|im_end|> Thanks in advance for your help.", Fallback.LINES_CHANGED),
     ],
 )
 def test_changed_structure_or_dated_facts_are_rejected(draft, output, reason):
@@ -61,6 +63,8 @@ def test_changed_structure_or_dated_facts_are_rejected(draft, output, reason):
         ("I has send it on 3 May.", "I have sent it on 3 May."),  # a participle after "have", not a new tense
         ("Your card expire on 31 October.", "Your card expires on 31 October."),
         ("Hi Sam,\n\n\nThanks 🙌\n\nBo", "Hi Sam,\nThanks 🙌\nBo"),  # blank lines are put back, not compared
+        ("Hi Sam,\nI has it.\nThanks\nBo", "Hi Sam,\nI have it.\nThank you\nBo"),  # a sign-off may gain a word
+        ("Hi Sam,\nSend it.\nBo", "Hi Sam,\nPlease send it. Thank you.\nBo"),  # a thanks on the line before the name
     ],
 )
 def test_fixes_that_keep_structure_and_facts_pass(draft, output):
