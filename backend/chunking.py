@@ -67,6 +67,11 @@ def lines(text: str) -> list[str]:
     return [line for line in _LINE_BREAK.split(text.strip())[::2] if line]
 
 
+def sign_off_line(line: str) -> bool:
+    """A line of an email's closing block (sign-off, name, title): short, and ending no sentence."""
+    return len(line.split()) <= 5 and not line.endswith((".", "?", "!"))
+
+
 def strip_line_ends(text: str) -> str:
     """`text` without spaces or tabs at the end of its lines."""
     return _TRAILING_BLANKS.sub("\n", text)

@@ -9,7 +9,7 @@ import unicodedata
 from collections import Counter
 from difflib import SequenceMatcher
 
-from backend.chunking import lines
+from backend.chunking import lines, sign_off_line
 from backend.tense_near_dates import changes_tense_near_a_date
 from backend.types import Fallback
 
@@ -83,7 +83,7 @@ def _sign_off_grew(original_lines: list[str], corrected_lines: list[str]) -> boo
     """The last line is a sign-off or a name (short, ends no sentence) and gained more than a word: a
     sentence run into the signature ("Dana Thanks in advance."), where a thanks belongs on the line before."""
     last = original_lines[-1]
-    if len(original_lines) < 2 or len(last.split()) > 5 or last.endswith((".", "!", "?")):
+    if len(original_lines) < 2 or not sign_off_line(last):
         return False
     return len(_words(corrected_lines[-1])) > len(_words(last)) + 1
 

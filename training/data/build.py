@@ -86,9 +86,10 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     def softened(source, target, kind, source_id):
         return maker.proofread(source, target, kind, scores=as_rude(maker.scores(source), ["criticism"]), source_id=source_id)
 
+    harsh_sentences = softening.HARSH if cfg.softening_reader else softening.HARSH_WORK
+
     def harsh(email):
         rng = random.Random(f"{cfg.seed}:harsh:{email['id']}")
-        harsh_sentences = softening.HARSH if cfg.softening_reader else softening.HARSH_WORK
         source = softening.harshen(email_data.decorate(email["text"], rng), rng, harsh_sentences)
         target = softening.soften(source, rng)
         return softened(source, target, softening.KIND, email["id"]) if softening.usable(source, target) else None

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from itertools import permutations
 
+from backend.chunking import sign_off_line
 from training.classifiers.data import RatedEmail, human_rated_emails
 from training.data.common import data_path
 from training.data.scoring import as_rude
@@ -84,7 +85,7 @@ def signature(text: str) -> tuple[str, ...]:
     """The last lines of short words (sign-off, name, title), lower-cased."""
     tail: list[str] = []
     for line in reversed(_body_lines(text)):
-        if len(line.split()) > 5 or line.endswith((".", "?", "!")):
+        if not sign_off_line(line):
             break
         tail.insert(0, line.lower())
     return tuple(tail[1:] if len(tail) > 1 else tail)  # the sign-off word itself may change ("Regards" -> "Best")

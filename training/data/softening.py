@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import re
 
-from backend.chunking import split_into_chunks
+from backend.chunking import sign_off_line, split_into_chunks
 from backend.config import Settings
 from backend.guards import rejection_reason
 from backend.scoring.strategies import STRATEGIES
@@ -111,7 +111,7 @@ def signoff_start(lines: list[str]) -> int:
     start = len(lines)
     while start > 1:
         line = lines[start - 1].strip()
-        if line and (len(line.split()) > 5 or line.endswith((".", "?", "!"))):
+        if line and not sign_off_line(line):
             break
         start -= 1
     return start
