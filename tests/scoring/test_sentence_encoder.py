@@ -1,4 +1,5 @@
-"""The served encoder is the int8 build of the PyPI model: real integer kernels, close vectors, cached."""
+"""The served encoder is the int8 build of the PyPI model with the sentiment adapter added: real integer
+kernels, vectors close to the source model's, cached."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def test_served_encoder_is_the_built_int8_model():
 
 
 def test_int8_vectors_stay_close_to_the_source_model():
-    int8 = shared_embedder().embed(SENTENCES)
+    int8 = SentenceEmbedder(model=sentence_encoder_path(adapter=None)).embed(SENTENCES)
     source = SentenceEmbedder(model=sentence_encoder_source_path()).embed(SENTENCES)
     cosine = (int8 * source).sum(axis=1)
     # Measured on an AVX512-VNNI CPU: 0.982-0.990 (short texts lose most); on 1,878 AESLC sentences mean 0.992,
@@ -47,7 +48,7 @@ def test_second_call_reuses_the_build_and_a_new_recipe_rebuilds(tmp_path, monkey
     first = sentence_encoder_path(tmp_path)
     stat = first.stat()
 
-    def no_build(source, target):
+    def no_build(source, target, adapter=None):
         raise AssertionError(f"rebuilt {target.name}")
 
     monkeypatch.setattr(model_files, "_build_sentence_encoder", no_build)
@@ -56,3 +57,15 @@ def test_second_call_reuses_the_build_and_a_new_recipe_rebuilds(tmp_path, monkey
     monkeypatch.setitem(model_files.ENCODER_RECIPE, "per_channel", False)
     with pytest.raises(AssertionError, match="rebuilt"):
         sentence_encoder_path(tmp_path)
+
+
+def test_a_changed_adapter_rebuilds(tmp_path):
+    first = sentence_encoder_path(tmp_path)
+    with np.load(model_files.ENCODER_ADAPTER, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays["encoder.layer.0.attention.self.query.B"] = arrays["encoder.layer.0.attention.self.query.B"] * 2
+    changed = tmp_path / "changed.npz"
+    np.savez(changed, **arrays)
+    second = sentence_encoder_path(tmp_path, adapter=changed)
+    assert second != first and second.exists()
+    assert sentence_encoder_path(tmp_path, adapter=None).name.startswith("all-MiniLM-L6-v2.int8-dynamic.")

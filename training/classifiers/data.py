@@ -104,18 +104,20 @@ def emails(split: str = "dev") -> list[str]:
     return [json.loads(line)["body"] for line in data_path("emails", f"aeslc_{split}.jsonl").open(encoding="utf-8")]
 
 
-def embed_cached(texts: list[str], name: str) -> np.ndarray:
-    """Sentence embeddings of `texts`, cached under training/build by a hash of the texts and the encoder."""
+def embed_cached(texts: list[str], name: str, embedder=None) -> np.ndarray:
+    """Sentence embeddings of `texts` by `embedder` (default: the served encoder), cached under
+    training/build by a hash of the texts and the encoder."""
     from backend.scoring.embedding import shared_embedder
 
-    # The built encoder's file name carries the digest of its source and recipe: another encoder
-    # must not reuse these vectors.
-    encoder = shared_embedder().model.name
+    embedder = embedder or shared_embedder()
+    # The built encoder's file name carries the digest of its source, adapter and recipe: another
+    # encoder must not reuse these vectors.
+    encoder = embedder.model.name
     digest = hashlib.sha256("\x00".join([encoder, *texts]).encode()).hexdigest()[:16]
     path = BUILD / f"emb_{name}_{digest}.npy"
     if path.exists():
         return np.load(path)
     BUILD.mkdir(parents=True, exist_ok=True)
-    vectors = shared_embedder().embed(texts)
+    vectors = embedder.embed(texts)
     np.save(path, vectors)
     return vectors

@@ -1,16 +1,14 @@
-"""A sentiment head on TweetEval (3 classes) and SST-2 phrases (negative/positive) together,
-evaluated on a held-out part of each and on TweetEval val, beside the served recipe (TweetEval only)
-and VADER.
+"""The sentiment head: TweetEval (3 classes) and SST-2 phrases (negative/positive) together, evaluated
+on a held-out part of each and on TweetEval val, beside the earlier recipe (TweetEval only) and VADER.
 
     python -m training.classifiers.sentiment     # prints the numbers; writes no weights
-
-Not served: SST-2 held-out accuracy 79.5 -> 83.0 and TweetEval held-out macro-F1 67.6 -> 67.8, but
-TweetEval val macro-F1 (the label-shifted year) 62.0 -> 57.1 (backend/scoring/MODEL_CARD.md).
+    python -m training.classifiers.train         # the same head, written to backend/scoring/weights
 
 SST-2's training file holds phrases cut from the same movie-review sentences (a sentence and its
 sub-phrases), so a random held-out phrase usually has a parent or a child phrase in the rest. The
 training part here drops every phrase that contains a held-out phrase or is contained in one: the
-held-out accuracy is measured on text the head has not seen, not on fragments of it."""
+held-out accuracy is measured on text the head has not seen, not on fragments of it. The encoder's
+sentiment fine-tune (`encoder_lora.py`) leaves out the same phrases and tweets."""
 
 from __future__ import annotations
 
@@ -22,6 +20,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from backend.scoring.embedding import SentenceEmbedder
 from backend.scoring.features import VADER_NAMES, sentiment_matrix, vader
 from backend.scoring.linear import LinearHead
 from training.classifiers import data as D
@@ -76,22 +75,29 @@ class TweetSets:
     y_val: np.ndarray
 
 
-def tweet_sets(seed: int, held_out: int) -> TweetSets:
+def tweet_split(seed: int, held_out: int) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """TweetEval test's texts, labels, held-out indices and training indices."""
     tweets, tweet_labels = D.tweeteval("test")
-    val, val_labels = D.tweeteval("val")
     order = np.random.RandomState(seed).permutation(len(tweets))
-    return TweetSets(tweets, sentiment_matrix(tweets, D.embed_cached(tweets, "tweet_test")),
-                     np.array([CLASSES.index(c) for c in tweet_labels]), order[:held_out], order[held_out:],
-                     val, sentiment_matrix(val, D.embed_cached(val, "tweet_val")), np.array([CLASSES.index(c) for c in val_labels]))
+    return tweets, np.array([CLASSES.index(c) for c in tweet_labels]), order[:held_out], order[held_out:]
 
 
-def train(cfg: SentimentSettings) -> tuple[dict, LinearHead]:
-    t = tweet_sets(cfg.seed, cfg.tweet_held_out)
+def tweet_sets(seed: int, held_out: int, embedder: SentenceEmbedder | None = None) -> TweetSets:
+    tweets, y, held, train = tweet_split(seed, held_out)
+    val, val_labels = D.tweeteval("val")
+    return TweetSets(tweets, sentiment_matrix(tweets, D.embed_cached(tweets, "tweet_test", embedder)), y, held, train,
+                     val, sentiment_matrix(val, D.embed_cached(val, "tweet_val", embedder)), np.array([CLASSES.index(c) for c in val_labels]))
+
+
+def train(cfg: SentimentSettings, embedder: SentenceEmbedder | None = None) -> tuple[dict, LinearHead]:
+    """The head on `embedder`'s vectors (default: the served encoder) and its numbers beside the
+    TweetEval-only recipe and VADER."""
+    t = tweet_sets(cfg.seed, cfg.tweet_held_out, embedder)
     tweets, val, X_tweets, X_val, y_tweets, y_val = t.texts, t.val, t.X, t.X_val, t.y, t.y_val
     tweet_held, tweet_train = t.held, t.train
 
     phrases, phrase_labels = D.sst2_sample(cfg.sst2_sample, cfg.seed)
-    X_phrases = sentiment_matrix(phrases, D.embed_cached(phrases, "sst2_sample"))
+    X_phrases = sentiment_matrix(phrases, D.embed_cached(phrases, "sst2_sample", embedder))
     phrase_held = np.arange(cfg.sst2_held_out)
     rest = np.arange(cfg.sst2_held_out, len(phrases))
     phrase_train = rest[disjoint_from([phrases[i] for i in phrase_held], [phrases[i] for i in rest])]
@@ -107,9 +113,9 @@ def train(cfg: SentimentSettings) -> tuple[dict, LinearHead]:
     held_phrases = [phrases[i] for i in phrase_held]
     y_phrase_held = phrase_labels[phrase_held]
     rows = {
-        "ours: TweetEval + SST-2 (MiniLM+VADER LR)": (both.predict(X_tweets[tweet_held]), both.predict(X_val),
+        "TweetEval + SST-2 (MiniLM+VADER LR)": (both.predict(X_tweets[tweet_held]), both.predict(X_val),
                                                      _positive_over_negative(both.predict_proba(X_phrases[phrase_held]))),
-        "previous: TweetEval only (MiniLM+VADER LR)": (tweets_only.predict(X_tweets[tweet_held]), tweets_only.predict(X_val),
+        "TweetEval only (MiniLM+VADER LR)": (tweets_only.predict(X_tweets[tweet_held]), tweets_only.predict(X_val),
                                                       _positive_over_negative(tweets_only.predict_proba(X_phrases[phrase_held]))),
         "VADER compound (+-0.05; SST-2: compound > 0)": (vader_classes(held_texts), vader_classes(val),
                                                         np.array([int(vader().polarity_scores(p)["compound"] > 0) for p in held_phrases])),
