@@ -26,6 +26,16 @@ def test_weights_are_small_committed_files():
         assert head.coef.shape[1] == len(head.meta["features"])
 
 
+def test_heads_were_trained_on_the_committed_encoder_adapter():
+    # A new adapter moves every vector: heads trained before it would read them wrongly (rebuild both, MODEL_CARD.md)
+    import hashlib
+
+    from backend.model_files import ENCODER_ADAPTER
+
+    adapter = hashlib.sha256(ENCODER_ADAPTER.read_bytes()).hexdigest()
+    assert [LinearHead.load(name).meta.get("encoder_adapter_sha256") for name in ("politeness", "sentiment")] == [adapter, adapter]
+
+
 def test_serving_needs_neither_torch_nor_sklearn():
     import subprocess
     import sys

@@ -11,6 +11,7 @@ backend/scoring/weights/metrics.json and the metrics section of backend/scoring/
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import time
@@ -25,7 +26,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from backend.model_files import sentence_encoder_path
+from backend.model_files import ENCODER_ADAPTER, sentence_encoder_path
 from backend.scoring import strategies
 from backend.scoring.embedding import SentenceEmbedder
 from backend.scoring.features import politeness_matrix, politeness_names, vader, VADER_NAMES
@@ -288,8 +289,11 @@ def main(argv: list[str] | None = None) -> dict:
     md = table(metrics)
     print("\n" + md)
     if not args.no_write:
-        head.save("politeness")
-        sen_head.save("sentiment")
+        # The heads read the adapted encoder's vectors: a test checks they were trained on the committed adapter
+        adapter = hashlib.sha256(ENCODER_ADAPTER.read_bytes()).hexdigest()
+        for name, trained in (("politeness", head), ("sentiment", sen_head)):
+            trained.meta["encoder_adapter_sha256"] = adapter
+            trained.save(name)
         (WEIGHTS_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n")
         if CARD.exists():
             text = CARD.read_text()
