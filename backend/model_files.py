@@ -98,8 +98,9 @@ def _with_adapter(source: Path, adapter: Path, target: Path) -> None:
     for node in graph.node:
         for name in node.input:
             consumers.setdefault(name, []).append(node)
-    applied = set()
-    for node in list(graph.node):
+    applied, ordered = set(), []
+    for node in graph.node:
+        ordered.append(node)
         if node.op_type != "MatMul":
             continue
         # A linear layer's MatMul feeds the Add of its bias, named after the module ("inner.encoder.layer.0....bias").
@@ -110,31 +111,16 @@ def _with_adapter(source: Path, adapter: Path, target: Path) -> None:
         delta = (scaling * factors[f"{module}.B"] @ factors[f"{module}.A"]).T  # torch (out, in) -> MatMul (in, out)
         graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(delta), f"{module}.lora_delta"))
         adapted = f"{module}.adapted_weight"
-        graph.node.append(onnx.helper.make_node("Add", [node.input[1], f"{module}.lora_delta"], [adapted]))
+        # inserted just before its MatMul, so the node list stays in the topological order ONNX requires
+        ordered.insert(-1, onnx.helper.make_node("Add", [node.input[1], f"{module}.lora_delta"], [adapted]))
         node.input[1] = adapted
         applied.add(module)
     missing = {k.rsplit(".", 1)[0] for k in factors} - applied
     if missing:
         raise ValueError(f"{adapter.name} names layers the encoder graph does not have: {sorted(missing)[:3]}")
-    onnx.save(_sorted(graph_model), str(target))
-
-
-def _sorted(graph_model):
-    """Nodes in topological order (the added Adds were appended at the end)."""
-    graph = graph_model.graph
-    produced = {i.name for i in graph.initializer} | {i.name for i in graph.input}
-    pending, ordered = list(graph.node), []
-    while pending:
-        ready = [n for n in pending if all(not i or i in produced for i in n.input)]
-        if not ready:
-            raise ValueError("encoder graph has a cycle")
-        for n in ready:
-            ordered.append(n)
-            produced.update(n.output)
-        pending = [n for n in pending if n not in ready]
     del graph.node[:]
     graph.node.extend(ordered)
-    return graph_model
+    onnx.save(graph_model, str(target))
 
 
 def _build_sentence_encoder(source: Path, target: Path, adapter: Path | None = None) -> None:

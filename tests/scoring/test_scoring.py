@@ -28,11 +28,9 @@ def test_weights_are_small_committed_files():
 
 def test_heads_were_trained_on_the_committed_encoder_adapter():
     # A new adapter moves every vector: heads trained before it would read them wrongly (rebuild both, MODEL_CARD.md)
-    import hashlib
+    from backend.model_files import ENCODER_ADAPTER, file_sha256
 
-    from backend.model_files import ENCODER_ADAPTER
-
-    adapter = hashlib.sha256(ENCODER_ADAPTER.read_bytes()).hexdigest()
+    adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
     assert [LinearHead.load(name).meta.get("encoder_adapter_sha256") for name in ("politeness", "sentiment")] == [adapter, adapter]
 
 

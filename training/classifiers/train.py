@@ -11,7 +11,6 @@ backend/scoring/weights/metrics.json and the metrics section of backend/scoring/
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import time
@@ -26,7 +25,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from backend.model_files import ENCODER_ADAPTER, sentence_encoder_path
+from backend.model_files import ENCODER_ADAPTER, file_sha256, sentence_encoder_path
 from backend.scoring import strategies
 from backend.scoring.embedding import SentenceEmbedder
 from backend.scoring.features import politeness_matrix, politeness_names, vader, VADER_NAMES
@@ -290,7 +289,7 @@ def main(argv: list[str] | None = None) -> dict:
     print("\n" + md)
     if not args.no_write:
         # The heads read the adapted encoder's vectors: a test checks they were trained on the committed adapter
-        adapter = hashlib.sha256(ENCODER_ADAPTER.read_bytes()).hexdigest()
+        adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
         for name, trained in (("politeness", head), ("sentiment", sen_head)):
             trained.meta["encoder_adapter_sha256"] = adapter
             trained.save(name)
