@@ -1,6 +1,7 @@
 """Politeness of an email: a logistic-regression head trained on the Stanford Politeness Corpus
 (strategies + VADER + MiniLM sentence embedding), applied to each sentence of the email and
-aggregated, with the strategies found (or missing) as reasons. See MODEL_CARD.md."""
+aggregated, with the strategies found (or missing) as reasons; a second head on the same features
+finds sentences that criticise the reader, evidence for the rude label. See MODEL_CARD.md."""
 
 from __future__ import annotations
 
@@ -38,8 +39,10 @@ def rude_without_evidence(probability: float, words: int, alone_below: float, mi
 
 class PolitenessClassifier:
     def __init__(self, embedder: SentenceEmbedder | None = None, head: LinearHead | None = None,
-                 without_evidence: tuple[float, int] = (0.0, 0)) -> None:
+                 without_evidence: tuple[float, int] = (0.0, 0), criticism: LinearHead | None | bool = True) -> None:
         self._head = head or LinearHead.load("politeness")
+        # criticism=True: the served criticism head; False: none (the lexicon alone finds criticism)
+        self._criticism = LinearHead.load("criticism") if criticism is True else (criticism or None)
         self._embedder = embedder or shared_embedder()
         meta = self._head.meta
         self.rude_below = float(meta["rude_below"])
@@ -60,18 +63,33 @@ class PolitenessClassifier:
         if not units:
             return 0.5
         embeddings = self._embedder.embed(units) if embeddings is None else embeddings
+        return self._probability(units, embeddings, politeness_matrix(units, embeddings))
+
+    def _probability(self, units: list[str], embeddings: np.ndarray, features: np.ndarray) -> float:
         email_logit = float(self._head.logits(email_features(units, embeddings))[0, 0])
-        z = aggregate(self.unit_logits(units, embeddings), email_logit, self.min_weight)
+        z = aggregate(self._head.logits(features)[:, 0], email_logit, self.min_weight)
         return float(1.0 / (1.0 + np.exp(-z)))
 
-    def label(self, probability: float, rude_strategy_found: bool = True, words: int = 0, criticisms: int = 0) -> str:
+    def criticising_sentence(self, units: list[str], features: np.ndarray, probability: float) -> str | None:
+        """The sentence that most criticises the reader, if the criticism head is sure of one and the
+        email is not polite overall: cold emails ("Your repeated oversights are neither surprising nor
+        beneficial") criticise in words no lexicon lists."""
+        if self._criticism is None or probability >= self._criticism.meta["politeness_below"]:
+            return None
+        p = self._criticism.proba(features)[:, 1]
+        best = int(p.argmax())
+        return units[best] if p[best] >= self._criticism.meta["rude_from"] else None
+
+    def label(self, probability: float, rude_strategy_found: bool = True, words: int = 0, criticisms: int = 0,
+              criticised: bool = False) -> str:
         """`rude` needs a low score *and* a rude strategy to show as the reason: the prompt then asks the
         model to soften, so a curt but neutral email (a news forward, a terse FYI) must not get there.
         Cold or passive-aggressive emails rarely use those words, so with `without_evidence` set a very
         low score on a long enough text says rude alone (short sentences score low without being rude).
         Several different criticisms of the reader say rude whatever the score, which rates long cold
-        emails as neutral."""
-        if (probability < self.rude_below and rude_strategy_found) or criticisms >= RUDE_CRITICISMS:
+        emails as neutral, and so does a sentence the criticism head is sure criticises the reader
+        (`criticising_sentence`: it already asks for a score short of polite)."""
+        if (probability < self.rude_below and rude_strategy_found) or criticisms >= RUDE_CRITICISMS or criticised:
             return "rude"
         if rude_without_evidence(probability, words, *self.without_evidence):
             return "rude"
@@ -87,7 +105,15 @@ class PolitenessClassifier:
         return present + missing
 
     def score(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> Score:
-        p = self.probability(text, units, embeddings)
+        units = split_units(text) if units is None else units
+        p, criticised = 0.5, None
+        if units:
+            embeddings = self._embedder.embed(units) if embeddings is None else embeddings
+            features = politeness_matrix(units, embeddings)
+            p = self._probability(units, embeddings, features)
+            criticised = self.criticising_sentence(units, features, p)
         reasons = self.reasons(text) if text.strip() else []
-        label = self.label(p, strategies.rude_evidence(reasons), len(text.split()), strategies.criticisms(text))
+        if criticised is not None and not any(r.present and r.strategy == "criticism" for r in reasons):
+            reasons.insert(0, Reason(strategy="criticism", effect="rude", present=True, evidence=strategies.clip(criticised)))
+        label = self.label(p, strategies.rude_evidence(reasons), len(text.split()), strategies.criticisms(text), criticised is not None)
         return Score(value=round(p, 4), label=label, emoji=EMOJI[label], reasons=reasons)

@@ -109,7 +109,7 @@ def reasons(text: str, show_missing: bool = True) -> list[Reason]:
             continue
         m = s.pattern.search(text)
         if m:
-            found.append(Reason(strategy=s.name, effect=s.effect, present=True, evidence=_clip(m.group(0))))
+            found.append(Reason(strategy=s.name, effect=s.effect, present=True, evidence=clip(m.group(0))))
     if show_missing:
         present = {r.strategy for r in found}
         found += [Reason(strategy=n, effect="polite", present=False) for n in _SHOWN_MISSING if n not in present]
@@ -136,6 +136,6 @@ def criticisms(text: str) -> int:
     return len(found)
 
 
-def _clip(evidence: str, limit: int = 40) -> str:
+def clip(evidence: str, limit: int = 40) -> str:
     evidence = " ".join(evidence.split())
     return evidence if len(evidence) <= limit else evidence[: limit - 1] + "…"

@@ -19,7 +19,7 @@ CHECK_SET = [json.loads(line) for line in (Path(__file__).parent / "email_check_
 
 
 def test_weights_are_small_committed_files():
-    for name in ("politeness", "sentiment"):
+    for name in ("politeness", "criticism", "sentiment"):
         path = WEIGHTS_DIR / f"{name}.npz"
         assert path.exists() and path.stat().st_size < 100_000
         head = LinearHead.load(name)
@@ -31,7 +31,8 @@ def test_heads_were_trained_on_the_committed_encoder_adapter():
     from backend.model_files import ENCODER_ADAPTER, file_sha256
 
     adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
-    assert [LinearHead.load(name).meta.get("encoder_adapter_sha256") for name in ("politeness", "sentiment")] == [adapter, adapter]
+    heads = ("politeness", "criticism", "sentiment")
+    assert [LinearHead.load(name).meta.get("encoder_adapter_sha256") for name in heads] == [adapter] * len(heads)
 
 
 def test_serving_needs_neither_torch_nor_sklearn():
@@ -195,6 +196,22 @@ def test_passive_aggressive_pressure_counts_as_criticism(scorer: Scorer):
     politeness = scorer.score(email).politeness
     assert politeness.label == "rude"
     assert {r.evidence.lower() for r in _present(politeness, "criticism")} <= {"per my last email", "room for improvement"}
+
+
+def test_criticism_of_the_reader_in_words_no_lexicon_lists_is_rude(scorer: Scorer):
+    from backend.scoring.politeness import PolitenessClassifier
+
+    cold = ("Dear Tom,\n\nI reviewed the quarterly forecast. Your analysis shows a troubling lack of rigour and an inability "
+            "to follow the template we agreed on. The board expects the final version on the 14th.\n\nRegards,\nElena")
+    politeness = scorer.score(cold).politeness
+    assert politeness.label == "rude"
+    assert _present(politeness, "criticism")[0].evidence.startswith("Your analysis shows")  # the head's sentence, shown as the reason
+    assert "(criticism" in tone_note(Scores(sentiment=scorer.score(cold).sentiment, politeness=politeness))
+    # the lexicon alone does not see it; the same email pointing out the gaps without judging the reader is not rude
+    assert PolitenessClassifier(criticism=False).score(cold).label != "rude"
+    plain = cold.replace("Your analysis shows a troubling lack of rigour and an inability to follow the template we agreed on.",
+                         "A few figures differ from the template we agreed on, and I marked them.")
+    assert scorer.score(plain).politeness.label != "rude"
 
 
 def test_a_cold_email_without_rude_words_is_rude_only_when_the_score_alone_may_say_so():

@@ -32,6 +32,7 @@ from backend.scoring.features import politeness_matrix, politeness_names, vader,
 from backend.scoring.linear import WEIGHTS_DIR, LinearHead
 from backend.scoring.politeness import PolitenessClassifier
 from backend.scoring.text_units import units as split_units
+from training.classifiers import criticism as K
 from training.classifiers import data as D
 from training.classifiers import sentiment as S
 
@@ -247,9 +248,19 @@ def table(m: dict) -> str:
         if isinstance(v, dict) and "spearman" in v:
             lines.append(f"| {name} | {v['rude<polite']:.1f} | {v['rude<neutral']:.1f} | {v['neutral<polite']:.1f} | {v['spearman']:.2f} | {v['hard rude<polite']:.1f} |")
     lines += ["", f"Labels given by the served model: {json.dumps(e['labels'])}", ""]
+    k = p["criticism"]
+    lines += ["### Criticism of the reader (evidence for the rude label; training/classifiers/criticism.py)", "",
+              f"Sentence AUC {k['sentence_auc_grouped_cv']} (HPos- face acts, leave-one-scenario-out over scenarios 1-12). "
+              f"Rude when a sentence reaches {k['rude_from']} and P(polite) < {k['politeness_below']} (chosen on scenarios 1-12 only).", "",
+              "| emails | labelled rude, lexicon only | with the criticism head |", "|---|---|---|"]
+    for name, rows in k["splits"].items():
+        cells = [f"{c['impolite_labelled_rude']}/{c['impolite']} impolite, {c['acceptable_labelled_rude']}/{c['acceptable']} acceptable"
+                 if "impolite" in c else f"{c['labelled_rude']}/{c['texts']}" for c in rows.values()]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
     a = p["aeslc"]
     lines += [f"Real business emails (AESLC dev, random {a['n']}): {a['rude']:.1f}% labelled rude, {a['neutral']:.1f}% neutral, {a['polite']:.1f}% polite "
-              f"(rude = P(polite) < {m['config']['rude_below']} and a rude strategy found; polite = P(polite) >= {m['config']['polite_from']}).", "",
+              f"(rude = P(polite) < {m['config']['rude_below']} and a rude strategy found, or the criticism head; polite = P(polite) >= {m['config']['polite_from']}).", "",
               "### Sentiment: TweetEval (3 classes) and SST-2 phrases (2 classes)", "",
               f"Trained on {s['train']}. Held out: {s['held_out']} (same distribution), {s['shifted']} (an earlier year, label "
               f"shift) and {s['sst2_held_out']} (SST-2 counted positive when P(positive) > P(negative)). The fine-tuned encoder "
@@ -279,7 +290,10 @@ def main(argv: list[str] | None = None) -> dict:
     print("politeness: cross-validation", flush=True)
     pol, sets = politeness_experiments(cfg)
     head = fit_politeness(cfg, sets)
-    clf = PolitenessClassifier(head=head)
+    print("criticism head", flush=True)
+    pol["criticism"], criticism_head = K.run(K.CriticismSettings(), head)
+    K.print_report(pol["criticism"])
+    clf = PolitenessClassifier(head=head, criticism=criticism_head)
     pol["email_check"] = email_check(cfg, clf, sets)
     pol["aeslc"] = aeslc_rude_share(cfg, clf)
     print("sentiment", flush=True)
@@ -290,7 +304,7 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.no_write:
         # The heads read the adapted encoder's vectors: a test checks they were trained on the committed adapter
         adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
-        for name, trained in (("politeness", head), ("sentiment", sen_head)):
+        for name, trained in (("politeness", head), ("criticism", criticism_head), ("sentiment", sen_head)):
             trained.meta["encoder_adapter_sha256"] = adapter
             trained.save(name)
         (WEIGHTS_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n")
@@ -300,7 +314,7 @@ def main(argv: list[str] | None = None) -> dict:
             if start in text and end in text:
                 text = text[: text.index(start) + len(start)] + "\n" + md + text[text.index(end) :]
                 CARD.write_text(text)
-        print(f"wrote {WEIGHTS_DIR}/politeness.npz, sentiment.npz, metrics.json", flush=True)
+        print(f"wrote {WEIGHTS_DIR}/politeness.npz, criticism.npz, sentiment.npz, metrics.json", flush=True)
     return metrics
 
 
