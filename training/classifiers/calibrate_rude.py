@@ -3,9 +3,9 @@
     python -m training.classifiers.calibrate_rude          # ~1 min; writes training/results/rude-calibration.json
 
 The served label asks for P(polite) < rude_below *and* an accusation or bare command from the strategy
-lexicon (backend/scoring/politeness.py). Emails people rate impolite are mostly cold or passive-aggressive
-("Your recent participation has been underwhelming"): they rarely contain those words, so 58 of 60
-human-rated impolite emails are labelled neutral. This picks `alone_below`, a lower score under which no
+lexicon, or a sentence the criticism head is sure of (backend/scoring/politeness.py). Emails people rate
+impolite are mostly cold or passive-aggressive ("Your recent participation has been underwhelming") and
+often show neither (held out, the served label finds 19 of the 41). This picks `alone_below`, a lower score under which no
 lexicon evidence would be needed, on the calibration scenarios only (TRAINING_SEEDS):
   - the largest threshold on a 0.01 grid that flags no calibration email people rated 2.5 or more (1-5 scale),
   - and flags at most `--false_alarm` of the clean-looking AESLC train emails (real business mail, mostly fine);
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> dict:
                "false_alarm_budget": args.false_alarm, "splits": {}}
     for name, scored in [("calibration (seeds 1-12)", calibration), ("held out (seeds 13-24)", held_out),
                          ("AESLC train", business["train"]), ("AESLC dev", business["dev"]), ("JFLEG validation sentences", sentences)]:
-        results["splits"][name] = {"lexicon rule only": summary(scored, 0.0), "with alone_below": summary(scored, alone, args.min_words)}
+        results["splits"][name] = {"served label": summary(scored, 0.0), "with alone_below": summary(scored, alone, args.min_words)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

@@ -18,12 +18,12 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from backend.scoring.embedding import SentenceEmbedder
 from backend.scoring.features import VADER_NAMES, sentiment_matrix, vader
 from backend.scoring.linear import LinearHead
 from training.classifiers import data as D
+from training.classifiers.scaling import Standardiser
 
 CLASSES = ["negative", "neutral", "positive"]
 
@@ -105,7 +105,7 @@ def train(cfg: SentimentSettings, embedder: SentenceEmbedder | None = None) -> t
 
     def fit(X: np.ndarray, y: np.ndarray):
         # balanced: emails share neither the tweets' 48% neutral prior nor SST-2's 56% positive one
-        return make_pipeline(StandardScaler(), LogisticRegression(C=cfg.C, max_iter=3000, class_weight="balanced")).fit(X, y)
+        return make_pipeline(Standardiser(), LogisticRegression(C=cfg.C, max_iter=3000, class_weight="balanced")).fit(X, y)
 
     both = fit(np.vstack([X_tweets[tweet_train], X_phrases[phrase_train]]), np.concatenate([y_tweets[tweet_train], y_phrases[phrase_train]]))
     tweets_only = fit(X_tweets[tweet_train], y_tweets[tweet_train])

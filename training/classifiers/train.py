@@ -23,7 +23,6 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from backend.model_files import ENCODER_ADAPTER, file_sha256, sentence_encoder_path
 from backend.scoring import strategies
@@ -35,6 +34,7 @@ from backend.scoring.text_units import units as split_units
 from training.classifiers import criticism as K
 from training.classifiers import data as D
 from training.classifiers import sentiment as S
+from training.classifiers.scaling import Standardiser
 
 CHECK_SET = D.ROOT / "tests" / "scoring" / "email_check_set.jsonl"
 HARD_SET = D.ROOT / "tests" / "scoring" / "email_check_set_hard.jsonl"
@@ -65,7 +65,7 @@ class Config:
 
 
 def logreg(C: float, multi: bool = False):
-    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000))
+    return make_pipeline(Standardiser(), LogisticRegression(C=C, max_iter=3000))
 
 
 def cv_accuracy(make, X, y, folds: int, seed: int) -> float:
