@@ -39,10 +39,10 @@ def rude_without_evidence(probability: float, words: int, alone_below: float, mi
 
 class PolitenessClassifier:
     def __init__(self, embedder: SentenceEmbedder | None = None, head: LinearHead | None = None,
-                 without_evidence: tuple[float, int] = (0.0, 0), criticism: LinearHead | None | bool = True) -> None:
+                 without_evidence: tuple[float, int] = (0.0, 0), criticism: LinearHead | str | None = "criticism") -> None:
         self._head = head or LinearHead.load("politeness")
-        # criticism=True: the served criticism head; False: none (the lexicon alone finds criticism)
-        self._criticism = LinearHead.load("criticism") if criticism is True else (criticism or None)
+        # the criticism head, or the name of a saved one; None: the lexicon alone finds criticism
+        self._criticism = LinearHead.load(criticism) if isinstance(criticism, str) else criticism
         self._embedder = embedder or shared_embedder()
         meta = self._head.meta
         self.rude_below = float(meta["rude_below"])

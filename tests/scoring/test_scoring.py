@@ -210,7 +210,7 @@ def test_criticism_of_the_reader_in_words_no_lexicon_lists_is_rude(scorer: Score
     assert _present(politeness, "criticism")[0].evidence.startswith("Your analysis shows")  # the head's sentence, shown as the reason
     assert "(criticism" in tone_note(Scores(sentiment=scorer.score(cold).sentiment, politeness=politeness))
     # the lexicon alone does not see it; the same email pointing out the gaps without judging the reader is not rude
-    assert PolitenessClassifier(criticism=False).score(cold).label != "rude"
+    assert PolitenessClassifier(criticism=None).score(cold).label != "rude"
     plain = cold.replace("Your analysis shows a troubling lack of rigour and an inability to follow the template we agreed on.",
                          "A few figures differ from the template we agreed on, and I marked them.")
     assert scorer.score(plain).politeness.label != "rude"

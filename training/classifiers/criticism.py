@@ -110,7 +110,7 @@ def run(settings: CriticismSettings, politeness_head: LinearHead | None = None) 
     from training.evaluate import validation_rows
     from training.textnorm import detokenize
 
-    politeness = PolitenessClassifier(head=politeness_head, criticism=False)
+    politeness = PolitenessClassifier(head=politeness_head, criticism=None)
     rated = D.human_rated_emails()
     seed_of = {e.email_id: e.seed for e in rated}
     sentences = [s for s in D.face_act_sentences() if seed_of[s.email_id] in TRAINING_SEEDS]
