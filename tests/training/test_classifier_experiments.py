@@ -24,3 +24,34 @@ def test_email_features_follow_their_names():
     assert features.shape == (len(names),)
     assert features[names.index("email_rating_mean")] == 1.0  # the second head's constant output
     assert features[names.index("share_gratitude")] == 0.5  # one sentence of two says thanks
+
+
+def test_a_near_constant_feature_gets_no_weight_when_folded():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from training.classifiers.scaling import Standardiser
+
+    rng = np.random.RandomState(0)
+    X = np.hstack([rng.normal(size=(200, 2)), rng.normal(scale=1e-33, size=(200, 1))])  # column 2: like the dead encoder dimensions
+    y = (X[:, 2] > 0).astype(int)  # only the noise column "predicts" y: a plain StandardScaler would make it the strongest feature
+    pipe = make_pipeline(Standardiser(), LogisticRegression()).fit(X, y)
+    head = LinearHead.from_sklearn(pipe[-1], pipe[0], ["no", "yes"], {})
+    assert head.coef[0, 2] == 0.0 and np.isfinite(head.coef).all()
+    assert np.allclose(pipe[0].transform(X)[:, :2].std(axis=0), 1.0)
+
+
+def test_the_criticism_thresholds_find_the_most_impolite_emails_within_the_false_alarm_budgets():
+    from training.classifiers.criticism import CriticismSettings, choose
+
+    def point(C, rude_from, impolite, acceptable, business):
+        return {"C": C, "rude_from": rude_from, "politeness_below": 0.6, "impolite_labelled_rude": impolite,
+                "acceptable_labelled_rude": acceptable, "business_labelled_rude": business}
+
+    settings = CriticismSettings(max_acceptable=1, max_business=0.01)
+    grid = [point(0.01, 0.6, 18, 0, 12),  # finds the most, but adds 7 business emails to the lexicon's 5 (budget 1% of 300: 3)
+            point(0.01, 0.8, 15, 1, 8), point(0.01, 0.9, 15, 0, 7), point(0.1, 0.9, 15, 0, 7), point(0.01, 0.95, 14, 0, 5)]
+    # within budget, most found; among those, fewest false alarms; then the stricter threshold and the smaller C
+    assert choose(grid, lexicon_acceptable=0, lexicon_business=5, business=300, settings=settings) == grid[2]
+    # the budget counts what the head adds: a lexicon that already flags 10 leaves room for the first point
+    assert choose(grid, lexicon_acceptable=0, lexicon_business=10, business=300, settings=settings) == grid[0]

@@ -104,6 +104,19 @@ def _counts(emails: list[Email], tops: np.ndarray, rude_from: float = 2.0, polit
     return {"texts": len(rude), "labelled_rude": int(sum(rude))}
 
 
+def choose(grid: list[dict], lexicon_acceptable: int, lexicon_business: int, business: int, settings: CriticismSettings) -> dict:
+    """The grid point to serve. The label is what is served, so the head's C is chosen with its thresholds, by
+    what the label does (the sentence AUC prefers sharper heads, which flag more business email): the most
+    impolite emails found within budgets for what the head adds to the lexicon's labels; then the fewest false
+    alarms; then the stricter head threshold and the stronger regularisation."""
+    allowed = [g for g in grid if g["acceptable_labelled_rude"] - lexicon_acceptable <= settings.max_acceptable
+               and g["business_labelled_rude"] - lexicon_business <= settings.max_business * business]
+    if not allowed:
+        raise ValueError("no threshold keeps the criticism head within its false-alarm budgets")
+    return max(allowed, key=lambda g: (g["impolite_labelled_rude"], -g["acceptable_labelled_rude"] - g["business_labelled_rude"],
+                                       g["rude_from"], -g["C"]))
+
+
 def run(settings: CriticismSettings, politeness_head: LinearHead | None = None) -> tuple[dict, LinearHead]:
     """Fit the head, choose its thresholds, and report; returns (metrics, head with thresholds in meta)."""
     from training.data import emails as email_data
@@ -152,16 +165,8 @@ def run(settings: CriticismSettings, politeness_head: LinearHead | None = None) 
                 cal = _counts(calibration, calibration_tops_by_C[C], rude_from, below)
                 bus = _counts(check_business, business_tops, rude_from, below)
                 grid.append({"C": C, "rude_from": rude_from, "politeness_below": below, **cal, "business_labelled_rude": bus["labelled_rude"]})
-    # the budgets are for what the head adds: the lexicon alone already labels some emails rude
-    lexicon_acceptable = _counts(calibration, np.zeros(len(calibration)))["acceptable_labelled_rude"]
-    lexicon_business = _counts(check_business, np.zeros(len(check_business)))["labelled_rude"]
-    allowed = [g for g in grid if g["acceptable_labelled_rude"] - lexicon_acceptable <= settings.max_acceptable
-               and g["business_labelled_rude"] - lexicon_business <= settings.max_business * len(check_business)]
-    # The label is what is served, so the head's C is chosen with its thresholds, by what the label does (the
-    # sentence AUC prefers C 0.1, whose sharper probabilities flag more business email): most impolite emails
-    # found; then fewest false alarms; then the stricter head threshold and the stronger regularisation.
-    best = max(allowed, key=lambda g: (g["impolite_labelled_rude"], -g["acceptable_labelled_rude"] - g["business_labelled_rude"],
-                                       g["rude_from"], -g["C"]))
+    best = choose(grid, _counts(calibration, np.zeros(len(calibration)))["acceptable_labelled_rude"],
+                  _counts(check_business, np.zeros(len(check_business)))["labelled_rude"], len(check_business), settings)
     C, rude_from, below = best["C"], best["rude_from"], best["politeness_below"]
     full = fit_without(None, C)
 
