@@ -15,10 +15,11 @@ product) and is trained on:
   dev emails reached the chosen threshold; with them the head labels none the lexicon does not).
 An email is labelled rude when one sentence reaches `rude_from` and its politeness is below
 `politeness_below` (backend/scoring/politeness.py). These two and the head's C are chosen here on
-scenarios 1-12 only, each email scored by a head that did not see its scenario: the most impolite emails (rating < 2.5) found,
-with at most `max_acceptable` more emails rated 2.5 or more and at most `max_business` more of
-`business_check` other AESLC train emails of any kind labelled rude than the lexicon alone labels. Scenarios 13-24 (the tone check's), AESLC dev and the
-JFLEG validation sentences are reported, never used to choose."""
+scenarios 1-12 only, each email scored by a head that did not see its scenario (`choose`): the most
+impolite emails (rating < 2.5) found, adding at most `max_acceptable` emails rated 2.5 or more and at
+most `max_business` of `business_check` other AESLC train emails of any kind to those the lexicon alone
+labels rude. Scenarios 13-24 (the tone check's), AESLC dev and the JFLEG validation sentences are
+reported, never used to choose."""
 
 from __future__ import annotations
 
