@@ -36,7 +36,6 @@ from backend.scoring import strategies
 from backend.scoring.features import VADER_NAMES, politeness_matrix, politeness_names
 from backend.scoring.linear import LinearHead
 from backend.scoring.politeness import PolitenessClassifier
-from backend.scoring.text_units import units as split_units
 from training.classifiers import data as D
 from training.classifiers.scaling import Standardiser
 from training.data.email_tone_pairs import CHECK_SEEDS, TRAINING_SEEDS
@@ -70,13 +69,8 @@ def _model(C: float):
 
 
 def _emails(texts: list[str], name: str, politeness: PolitenessClassifier, ratings=None, seeds=None) -> list[Email]:
-    unit_lists = [split_units(t) for t in texts]
-    flat = [u for us in unit_lists for u in us]
-    vectors = D.embed_cached(flat, name)
-    out, k = [], 0
-    for i, (text, us) in enumerate(zip(texts, unit_lists)):
-        e = vectors[k : k + len(us)]
-        k += len(us)
+    out = []
+    for i, (text, (us, e)) in enumerate(zip(texts, D.units_with_vectors(texts, name))):
         if not us:
             continue
         score = politeness.score(text, us, e)
@@ -157,10 +151,10 @@ def run(settings: CriticismSettings, politeness_head: LinearHead | None = None) 
             tops_c[in_seed] = _tops(model, [calibration[i] for i in in_seed])
         auc[C], calibration_tops_by_C[C] = round(float(roc_auc_score(y, sentence_p)), 3), tops_c
 
-    grid = []
+    grid, full_by_C = [], {C: fit_without(None, C) for C in settings.C_grid}
     for C in settings.C_grid:
         # the business emails checked are not in any fold's training rows, so the head fit on all scenarios scores them
-        business_tops = _tops(fit_without(None, C), check_business)
+        business_tops = _tops(full_by_C[C], check_business)
         for rude_from in settings.rude_from_grid:
             for below in settings.politeness_below_grid:
                 cal = _counts(calibration, calibration_tops_by_C[C], rude_from, below)
@@ -169,7 +163,7 @@ def run(settings: CriticismSettings, politeness_head: LinearHead | None = None) 
     best = choose(grid, _counts(calibration, np.zeros(len(calibration)))["acceptable_labelled_rude"],
                   _counts(check_business, np.zeros(len(check_business)))["labelled_rude"], len(check_business), settings)
     C, rude_from, below = best["C"], best["rude_from"], best["politeness_below"]
-    full = fit_without(None, C)
+    full = full_by_C[C]
 
     held_out = _emails([e.text for e in rated if e.seed in CHECK_SEEDS], "rated_check_seeds", politeness,
                        [e.rating for e in rated if e.seed in CHECK_SEEDS], [e.seed for e in rated if e.seed in CHECK_SEEDS])

@@ -121,3 +121,13 @@ def embed_cached(texts: list[str], name: str, embedder=None) -> np.ndarray:
     vectors = embedder.embed(texts)
     np.save(path, vectors)
     return vectors
+
+
+def units_with_vectors(texts: list[str], name: str) -> list[tuple[list[str], np.ndarray]]:
+    """Each text's sentence units (as the scorer splits them) and their vectors, embedded in one cached call."""
+    from backend.scoring.text_units import units as split_units
+
+    unit_lists = [split_units(t) for t in texts]
+    vectors = embed_cached([u for us in unit_lists for u in us], name)
+    bounds = np.cumsum([0] + [len(us) for us in unit_lists])
+    return [(us, vectors[start:end]) for us, start, end in zip(unit_lists, bounds[:-1], bounds[1:])]

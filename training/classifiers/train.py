@@ -178,26 +178,13 @@ def _v1(clf: PolitenessClassifier, text: str) -> float:
     return float(0.5 * z.min() + 0.5 * z.mean())
 
 
-def _slices(bodies, unit_lists, emb):
-    k = 0
-    for body, us in zip(bodies, unit_lists):
-        yield body, us, emb[k : k + len(us)]
-        k += len(us)
-
-
 def aeslc_rude_share(cfg: Config, clf: PolitenessClassifier) -> dict:
     bodies = D.emails("dev")
     random.Random(cfg.seed).shuffle(bodies)
     bodies = [b for b in bodies if b.strip()][: cfg.aeslc_sample]
-    unit_lists = [split_units(b) for b in bodies]
-    flat = [u for us in unit_lists for u in us]
-    emb = D.embed_cached(flat, "aeslc_dev_units")
-    probs, k = [], 0
-    for us in unit_lists:
-        e = emb[k : k + len(us)]
-        k += len(us)
-        probs.append(clf.probability("", us, e) if us else 0.5)
-    labels = [clf.score(b, us, e).label if us else "neutral" for b, us, e in _slices(bodies, unit_lists, emb)]
+    embedded = D.units_with_vectors(bodies, "aeslc_dev_units")
+    probs = [clf.probability("", us, e) if us else 0.5 for us, e in embedded]
+    labels = [clf.score(b, us, e).label if us else "neutral" for b, (us, e) in zip(bodies, embedded)]
     out = {"n": len(bodies), **{lab: 100 * labels.count(lab) / len(labels) for lab in ("rude", "neutral", "polite")},
            "p_quantiles": {q: float(np.quantile(probs, q / 100)) for q in (1, 5, 10, 50, 90)}}
     print(f"  aeslc_dev sample: {out}", flush=True)
