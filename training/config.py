@@ -28,6 +28,7 @@ class DataConfig:
     c4: int = 0  # C4_200M synthetic pairs
     synthetic_errors: int = 1500  # noisy email -> clean email
     unchanged: int = 400  # clean email -> itself
+    unchanged_informal: int = 0  # clean email with correct shorthand ("this a.m.", "congrats", "FYI") -> itself, taken first
     tone_pairs: int = 300  # blunted email -> polite original
     email_tone_pairs: int = 0  # human-rated email -> a politer version of it (training.data.email_tone_pairs; 29 at most)
     softening: int = 0  # real email made harsh -> its minimal softening (training.data.softening)

@@ -1,7 +1,7 @@
 """Politeness of an email: a logistic-regression head trained on the Stanford Politeness Corpus
 (strategies + VADER + MiniLM sentence embedding), applied to each sentence of the email and
-aggregated, with the strategies found (or missing) as reasons; a second head on the same features
-finds sentences that criticise the reader, evidence for the rude label. See MODEL_CARD.md."""
+aggregated, with the strategies found (or missing) as reasons; face-threat heads on the same features
+find sentences that criticise the reader or make demands of them, evidence for the rude label. See MODEL_CARD.md."""
 
 from __future__ import annotations
 
@@ -39,10 +39,11 @@ def rude_without_evidence(probability: float, words: int, alone_below: float, mi
 
 class PolitenessClassifier:
     def __init__(self, embedder: SentenceEmbedder | None = None, head: LinearHead | None = None,
-                 without_evidence: tuple[float, int] = (0.0, 0), criticism: LinearHead | str | None = "criticism") -> None:
+                 without_evidence: tuple[float, int] = (0.0, 0),
+                 threats: tuple[LinearHead | str, ...] = ("criticism", "demand")) -> None:
         self._head = head or LinearHead.load("politeness")
-        # the criticism head, or the name of a saved one; None: the lexicon alone finds criticism
-        self._criticism = LinearHead.load(criticism) if isinstance(criticism, str) else criticism
+        # face-threat heads (training/classifiers/face_threats.py), or names of saved ones; (): the lexicon alone
+        self._threats = [LinearHead.load(t) if isinstance(t, str) else t for t in threats]
         self._embedder = embedder or shared_embedder()
         meta = self._head.meta
         self.rude_below = float(meta["rude_below"])
@@ -70,26 +71,30 @@ class PolitenessClassifier:
         z = aggregate(self._head.logits(features)[:, 0], email_logit, self.min_weight)
         return float(1.0 / (1.0 + np.exp(-z)))
 
-    def criticising_sentence(self, units: list[str], features: np.ndarray, probability: float) -> str | None:
-        """The sentence that most criticises the reader, if the criticism head is sure of one and the
-        email is not polite overall: cold emails ("Your repeated oversights are neither surprising nor
-        beneficial") criticise in words no lexicon lists."""
-        if self._criticism is None or probability >= self._criticism.meta["politeness_below"]:
-            return None
-        p = self._criticism.proba(features)[:, 1]
-        best = int(p.argmax())
-        return units[best] if p[best] >= self._criticism.meta["rude_from"] else None
+    def threatening_sentence(self, units: list[str], features: np.ndarray, probability: float) -> Reason | None:
+        """The sentence a face-threat head is sure criticises the reader or makes demands of them, as a
+        reason, if the email is not polite overall: cold emails ("Your repeated oversights are neither
+        surprising nor beneficial", "Make sure to prioritize this work before anything else") threaten in
+        words no lexicon lists."""
+        for head in self._threats:
+            if probability >= head.meta["politeness_below"]:
+                continue
+            p = head.proba(features)[:, 1]
+            best = int(p.argmax())
+            if p[best] >= head.meta["rude_from"]:
+                return Reason(strategy=head.meta["reason"], effect="rude", present=True, evidence=strategies.clip(units[best]))
+        return None
 
     def label(self, probability: float, rude_strategy_found: bool = True, words: int = 0, criticisms: int = 0,
-              criticised: bool = False) -> str:
+              threatened: bool = False) -> str:
         """`rude` needs a low score *and* a rude strategy to show as the reason: the prompt then asks the
         model to soften, so a curt but neutral email (a news forward, a terse FYI) must not get there.
         Cold or passive-aggressive emails rarely use those words, so with `without_evidence` set a very
         low score on a long enough text says rude alone (short sentences score low without being rude).
         Several different criticisms of the reader say rude whatever the score, which rates long cold
-        emails as neutral, and so does a sentence the criticism head is sure criticises the reader
-        (`criticising_sentence`: it already asks for a score short of polite)."""
-        if (probability < self.rude_below and rude_strategy_found) or criticisms >= RUDE_CRITICISMS or criticised:
+        emails as neutral, and so does a sentence a face-threat head is sure of (`threatening_sentence`: it
+        already asks for a score short of polite)."""
+        if (probability < self.rude_below and rude_strategy_found) or criticisms >= RUDE_CRITICISMS or threatened:
             return "rude"
         if rude_without_evidence(probability, words, *self.without_evidence):
             return "rude"
@@ -106,14 +111,14 @@ class PolitenessClassifier:
 
     def score(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> Score:
         units = split_units(text) if units is None else units
-        p, criticised = 0.5, None
+        p, threat = 0.5, None
         if units:
             embeddings = self._embedder.embed(units) if embeddings is None else embeddings
             features = politeness_matrix(units, embeddings)
             p = self._probability(units, embeddings, features)
-            criticised = self.criticising_sentence(units, features, p)
+            threat = self.threatening_sentence(units, features, p)
         reasons = self.reasons(text) if text.strip() else []
-        if criticised is not None and not any(r.present and r.strategy == "criticism" for r in reasons):
-            reasons.insert(0, Reason(strategy="criticism", effect="rude", present=True, evidence=strategies.clip(criticised)))
-        label = self.label(p, strategies.rude_evidence(reasons), len(text.split()), strategies.criticisms(text), criticised is not None)
+        if threat is not None and not any(r.present and r.strategy == threat.strategy for r in reasons):
+            reasons.insert(0, threat)
+        label = self.label(p, strategies.rude_evidence(reasons), len(text.split()), strategies.criticisms(text), threat is not None)
         return Score(value=round(p, 4), label=label, emoji=EMOJI[label], reasons=reasons)

@@ -19,7 +19,7 @@ CHECK_SET = [json.loads(line) for line in (Path(__file__).parent / "email_check_
 
 
 def test_weights_are_small_committed_files():
-    for name in ("politeness", "criticism", "sentiment"):
+    for name in ("politeness", "criticism", "demand", "sentiment"):
         path = WEIGHTS_DIR / f"{name}.npz"
         assert path.exists() and path.stat().st_size < 100_000
         head = LinearHead.load(name)
@@ -33,7 +33,7 @@ def test_heads_were_trained_on_the_committed_encoder_adapter():
     from backend.model_files import ENCODER_ADAPTER, file_sha256
 
     adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
-    heads = ("politeness", "criticism", "sentiment")
+    heads = ("politeness", "criticism", "demand", "sentiment")
     assert [LinearHead.load(name).meta.get("encoder_adapter_sha256") for name in heads] == [adapter] * len(heads)
 
 
@@ -210,10 +210,25 @@ def test_criticism_of_the_reader_in_words_no_lexicon_lists_is_rude(scorer: Score
     assert _present(politeness, "criticism")[0].evidence.startswith("Your analysis shows")  # the head's sentence, shown as the reason
     assert "(criticism" in tone_note(Scores(sentiment=scorer.score(cold).sentiment, politeness=politeness))
     # the lexicon alone does not see it; the same email pointing out the gaps without judging the reader is not rude
-    assert PolitenessClassifier(criticism=None).score(cold).label != "rude"
+    assert PolitenessClassifier(threats=()).score(cold).label != "rude"
     plain = cold.replace("Your analysis shows a troubling lack of rigour and an inability to follow the template we agreed on.",
                          "A few figures differ from the template we agreed on, and I marked them.")
     assert scorer.score(plain).politeness.label != "rude"
+
+
+def test_pressure_on_the_reader_in_words_no_lexicon_lists_is_rude(scorer: Scorer):
+    from backend.scoring.politeness import PolitenessClassifier
+
+    pressing = ("Dear Ravi,\n\nAttached is the list of compliance tasks that require your immediate attention. Meeting these "
+                "deadlines isn't optional; it's your responsibility. It's crucial that the open audit items are addressed "
+                "promptly.\n\nHelen")
+    politeness = scorer.score(pressing).politeness
+    assert politeness.label == "rude"
+    assert "Attached is the list" in _present(politeness, "direct_command")[0].evidence  # the demand head's sentence
+    assert PolitenessClassifier(threats=()).score(pressing).label != "rude"
+    asking = ("Dear Ravi,\n\nAttached is the list of compliance tasks for this quarter. Could you look at the open audit items "
+              "when you have a moment? Thanks for your help.\n\nHelen")
+    assert scorer.score(asking).politeness.label != "rude"
 
 
 def test_a_cold_email_without_rude_words_is_rude_only_when_the_score_alone_may_say_so():

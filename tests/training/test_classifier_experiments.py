@@ -41,17 +41,24 @@ def test_a_near_constant_feature_gets_no_weight_when_folded():
     assert np.allclose(pipe[0].transform(X)[:, :2].std(axis=0), 1.0)
 
 
-def test_the_criticism_thresholds_find_the_most_impolite_emails_within_the_false_alarm_budgets():
-    from training.classifiers.criticism import CriticismSettings, choose
+def test_the_face_threat_thresholds_find_the_most_impolite_emails_within_the_false_alarm_budgets():
+    from training.classifiers.face_threats import ThreatSettings, choose
 
-    def point(C, rude_from, impolite, acceptable, business):
+    def point(C, rude_from, impolite, by_heads, acceptable, business, learner=0):
         return {"C": C, "rude_from": rude_from, "politeness_below": 0.6, "impolite_labelled_rude": impolite,
-                "acceptable_labelled_rude": acceptable, "business_labelled_rude": business}
+                "impolite_found_by_heads": by_heads, "acceptable_labelled_rude": acceptable, "business_labelled_rude": business,
+                "learner_labelled_rude": learner}
 
-    settings = CriticismSettings(max_acceptable=1, max_business=0.01)
-    grid = [point(0.01, 0.6, 18, 0, 12),  # finds the most, but adds 7 business emails to the lexicon's 5 (budget 1% of 300: 3)
-            point(0.01, 0.8, 15, 1, 8), point(0.01, 0.9, 15, 0, 7), point(0.1, 0.9, 15, 0, 7), point(0.01, 0.95, 14, 0, 5)]
-    # within budget, most found; among those, fewest false alarms; then the stricter threshold and the smaller C
+    settings = ThreatSettings(max_acceptable=1, max_business=0.01)
+    grid = [point((0.01, 0.01), (0.6, 0.6), 18, 12, 0, 12),  # finds the most, but adds 7 business emails to the lexicon's 5 (budget 1% of 300: 3)
+            point((0.01, 0.01), (0.8, 2.0), 15, 9, 1, 8), point((0.01, 0.01), (0.9, 2.0), 15, 9, 0, 7),
+            point((0.1, 0.01), (0.9, 2.0), 15, 9, 0, 7), point((0.01, 0.01), (0.95, 2.0), 14, 8, 0, 5),
+            point((0.01, 0.01), (2.0, 0.9), 15, 7, 0, 6)]
+    # within budget, most found; then most found by the heads alone (not point 5, which has fewer false alarms);
+    # then fewest false alarms; then the stricter thresholds and the smaller C
     assert choose(grid, lexicon_acceptable=0, lexicon_business=5, business=300, settings=settings) == grid[2]
-    # the budget counts what the head adds: a lexicon that already flags 10 leaves room for the first point
+    # the budget counts what the heads add: a lexicon that already flags 10 leaves room for the first point
     assert choose(grid, lexicon_acceptable=0, lexicon_business=10, business=300, settings=settings) == grid[0]
+    # unless it labels learner sentences rude: 4 of 300 is over the same 1% budget
+    grid[0]["learner_labelled_rude"] = 4
+    assert choose(grid, lexicon_acceptable=0, lexicon_business=10, business=300, settings=settings, lexicon_learner=0, learner=300) == grid[2]

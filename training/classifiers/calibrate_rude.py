@@ -3,7 +3,7 @@
     python -m training.classifiers.calibrate_rude          # ~1 min; writes training/results/rude-calibration.json
 
 The served label asks for P(polite) < rude_below *and* an accusation or bare command from the strategy
-lexicon, or a sentence the criticism head is sure of (backend/scoring/politeness.py). Emails people rate
+lexicon, or a sentence a face-threat head is sure of (backend/scoring/politeness.py). Emails people rate
 impolite are mostly cold or passive-aggressive ("Your recent participation has been underwhelming") and
 often show neither (held out, the served label finds 19 of the 41). This picks `alone_below`, a lower score under which no
 lexicon evidence would be needed, on the calibration scenarios only (TRAINING_SEEDS):

@@ -31,7 +31,7 @@ from backend.scoring.features import politeness_matrix, politeness_names, vader,
 from backend.scoring.linear import WEIGHTS_DIR, LinearHead
 from backend.scoring.politeness import PolitenessClassifier
 from backend.scoring.text_units import units as split_units
-from training.classifiers import criticism as K
+from training.classifiers import face_threats as T
 from training.classifiers import data as D
 from training.classifiers import sentiment as S
 from training.classifiers.scaling import Standardiser
@@ -235,11 +235,13 @@ def table(m: dict) -> str:
         if isinstance(v, dict) and "spearman" in v:
             lines.append(f"| {name} | {v['rude<polite']:.1f} | {v['rude<neutral']:.1f} | {v['neutral<polite']:.1f} | {v['spearman']:.2f} | {v['hard rude<polite']:.1f} |")
     lines += ["", f"Labels given by the served model: {json.dumps(e['labels'])}", ""]
-    k = p["criticism"]
-    lines += ["### Criticism of the reader (evidence for the rude label; training/classifiers/criticism.py)", "",
-              f"Sentence AUC {k['sentence_auc_grouped_cv']} (HPos- face acts, leave-one-scenario-out over scenarios 1-12). "
-              f"Rude when a sentence reaches {k['rude_from']} and P(polite) < {k['politeness_below']} (chosen on scenarios 1-12 only).", "",
-              "| emails | labelled rude, lexicon only | with the criticism head |", "|---|---|---|"]
+    k = p["face_threats"]
+    heads = "; ".join(f"{name} ({h['act']} face acts): sentence AUC {h['sentence_auc_grouped_cv']}, rude from {h['rude_from']}"
+                      for name, h in k["heads"].items())
+    lines += ["### Criticism of and demands on the reader (evidence for the rude label; training/classifiers/face_threats.py)", "",
+              f"{heads} (leave-one-scenario-out over scenarios 1-12). A sentence at its head's threshold says rude when "
+              f"P(polite) < {k['politeness_below']} (all chosen on scenarios 1-12 only).", "",
+              "| emails | labelled rude, lexicon only | with the heads | heads alone |", "|---|---|---|---|"]
     for name, rows in k["splits"].items():
         cells = [f"{c['impolite_labelled_rude']}/{c['impolite']} impolite, {c['acceptable_labelled_rude']}/{c['acceptable']} acceptable"
                  if "impolite" in c else f"{c['labelled_rude']}/{c['texts']}" for c in rows.values()]
@@ -247,7 +249,7 @@ def table(m: dict) -> str:
     lines.append("")
     a = p["aeslc"]
     lines += [f"Real business emails (AESLC dev, random {a['n']}): {a['rude']:.1f}% labelled rude, {a['neutral']:.1f}% neutral, {a['polite']:.1f}% polite "
-              f"(rude = P(polite) < {m['config']['rude_below']} and a rude strategy found, or the criticism head; polite = P(polite) >= {m['config']['polite_from']}).", "",
+              f"(rude = P(polite) < {m['config']['rude_below']} and a rude strategy found, or a face-threat head; polite = P(polite) >= {m['config']['polite_from']}).", "",
               "### Sentiment: TweetEval (3 classes) and SST-2 phrases (2 classes)", "",
               f"Trained on {s['train']}. Held out: {s['held_out']} (same distribution), {s['shifted']} (an earlier year, label "
               f"shift) and {s['sst2_held_out']} (SST-2 counted positive when P(positive) > P(negative)). The fine-tuned encoder "
@@ -277,10 +279,11 @@ def main(argv: list[str] | None = None) -> dict:
     print("politeness: cross-validation", flush=True)
     pol, sets = politeness_experiments(cfg)
     head = fit_politeness(cfg, sets)
-    print("criticism head", flush=True)
-    pol["criticism"], criticism_head = K.run(K.CriticismSettings(), head)
-    K.print_report(pol["criticism"])
-    clf = PolitenessClassifier(head=head, criticism=criticism_head)
+    print("face-threat heads", flush=True)
+    settings = T.ThreatSettings()
+    pol["face_threats"], threat_heads = T.run(settings, head)
+    T.print_report(pol["face_threats"])
+    clf = PolitenessClassifier(head=head, threats=tuple(threat_heads))
     pol["email_check"] = email_check(cfg, clf, sets)
     pol["aeslc"] = aeslc_rude_share(cfg, clf)
     print("sentiment", flush=True)
@@ -291,7 +294,8 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.no_write:
         # The heads read the adapted encoder's vectors: a test checks they were trained on the committed adapter
         adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
-        for name, trained in (("politeness", head), ("criticism", criticism_head), ("sentiment", sen_head)):
+        named = [("politeness", head), ("sentiment", sen_head), *((h.name, t) for h, t in zip(settings.heads, threat_heads))]
+        for name, trained in named:
             trained.meta["encoder_adapter_sha256"] = adapter
             trained.save(name)
         (WEIGHTS_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n")
@@ -301,7 +305,7 @@ def main(argv: list[str] | None = None) -> dict:
             if start in text and end in text:
                 text = text[: text.index(start) + len(start)] + "\n" + md + text[text.index(end) :]
                 CARD.write_text(text)
-        print(f"wrote {WEIGHTS_DIR}/politeness.npz, criticism.npz, sentiment.npz, metrics.json", flush=True)
+        print(f"wrote {', '.join(f'{WEIGHTS_DIR}/{name}.npz' for name, _ in named)}, metrics.json", flush=True)
     return metrics
 
 
