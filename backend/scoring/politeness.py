@@ -59,12 +59,17 @@ class PolitenessClassifier:
     def unit_logits(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
         return self._head.logits(politeness_matrix(texts, embeddings))[:, 0]
 
-    def probability(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> float:
+    def _sentences(self, text: str, units: list[str] | None, embeddings: np.ndarray | None):
+        """(units, embeddings, feature rows) of `text`, from what the caller already has; None without sentences."""
         units = split_units(text) if units is None else units
         if not units:
-            return 0.5
+            return None
         embeddings = self._embedder.embed(units) if embeddings is None else embeddings
-        return self._probability(units, embeddings, politeness_matrix(units, embeddings))
+        return units, embeddings, politeness_matrix(units, embeddings)
+
+    def probability(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> float:
+        sentences = self._sentences(text, units, embeddings)
+        return 0.5 if sentences is None else self._probability(*sentences)
 
     def _probability(self, units: list[str], embeddings: np.ndarray, features: np.ndarray) -> float:
         email_logit = float(self._head.logits(email_features(units, embeddings))[0, 0])
@@ -110,13 +115,11 @@ class PolitenessClassifier:
         return present + missing
 
     def score(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> Score:
-        units = split_units(text) if units is None else units
+        sentences = self._sentences(text, units, embeddings)
         p, threat = 0.5, None
-        if units:
-            embeddings = self._embedder.embed(units) if embeddings is None else embeddings
-            features = politeness_matrix(units, embeddings)
-            p = self._probability(units, embeddings, features)
-            threat = self.threatening_sentence(units, features, p)
+        if sentences is not None:
+            p = self._probability(*sentences)
+            threat = self.threatening_sentence(sentences[0], sentences[2], p)
         reasons = self.reasons(text) if text.strip() else []
         if threat is not None and not any(r.present and r.strategy == threat.strategy for r in reasons):
             reasons.insert(0, threat)

@@ -186,13 +186,15 @@ def run(settings: ThreatSettings, politeness_head: LinearHead | None = None) -> 
         business_tops[key] = _tops(full[key], check_business)
         learner_tops[key] = _tops(full[key], check_learner)
 
+    def stacked(tops: dict, Cs: tuple[float, ...]) -> np.ndarray:
+        """(emails, heads): each head's tops at its C."""
+        return np.stack([tops[(h.name, c)] for h, c in zip(settings.heads, Cs)], axis=1)
+
     grid = []
     per_head = [list(itertools.product(settings.C_grid, settings.rude_from_grid)) for _ in settings.heads]
     for choice in itertools.product(*per_head):
         Cs, rude_from = tuple(c for c, _ in choice), tuple(r for _, r in choice)
-        cal_tops = np.stack([calibration_tops[(h.name, c)] for h, c in zip(settings.heads, Cs)], axis=1)
-        bus_tops = np.stack([business_tops[(h.name, c)] for h, c in zip(settings.heads, Cs)], axis=1)
-        learn_tops = np.stack([learner_tops[(h.name, c)] for h, c in zip(settings.heads, Cs)], axis=1)
+        cal_tops, bus_tops, learn_tops = (stacked(t, Cs) for t in (calibration_tops, business_tops, learner_tops))
         for below in settings.politeness_below_grid:
             cal = _counts(calibration, cal_tops, rude_from, below)
             alone = _counts(calibration, cal_tops, rude_from, below, heads_alone=True)
@@ -215,11 +217,11 @@ def run(settings: ThreatSettings, politeness_head: LinearHead | None = None) -> 
     dev_texts = [e["text"] for e in email_data.load_emails("dev") if email_data.looks_clean(e["text"])][:300]
     dev = _emails(dev_texts, "aeslc_dev_clean", politeness)
     jfleg = _emails([detokenize(r["source"]) for r in validation_rows()], "jfleg_validation", politeness)
-    cal_tops = np.stack([calibration_tops[(h.name, c)] for h, c in zip(settings.heads, Cs)], axis=1)
-    splits = {"calibration (scenarios 1-12, cross-fitted)": (calibration, cal_tops),
+    # the calibration, business and learner tops were computed for the grid: only the other splits are scored here
+    splits = {"calibration (scenarios 1-12, cross-fitted)": (calibration, stacked(calibration_tops, Cs)),
               "held out (scenarios 13-24)": (held_out, tops_of(held_out)),
-              f"AESLC train, random {len(check_business)} of any kind": (check_business, tops_of(check_business)),
-              f"Write & Improve train, {len(check_learner)} learner sentences": (check_learner, tops_of(check_learner)),
+              f"AESLC train, random {len(check_business)} of any kind": (check_business, stacked(business_tops, Cs)),
+              f"Write & Improve train, {len(check_learner)} learner sentences": (check_learner, stacked(learner_tops, Cs)),
               "AESLC dev, clean-looking": (dev, tops_of(dev)), "JFLEG validation sentences": (jfleg, tops_of(jfleg))}
     report = {name: {"lexicon only": _counts(em, t), "with the heads": _counts(em, t, rude_from, below),
                      "heads alone": _counts(em, t, rude_from, below, heads_alone=True)}
