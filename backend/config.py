@@ -92,10 +92,10 @@ class Settings(BaseSettings):
         description="draft_verify keeps a copied token the model ranks within this many logits of its first choice: fewer needless edits, a few missed ones (0 = exact greedy). 1.0 had the best FCE dev F0.5 of 0-4 and kept 97.5% of correct CWEB dev sentences unchanged vs 92.5% at 0 (training/RESULTS.md).",
     )
     rude_without_evidence_below: float = Field(
-        0.0,
+        0.07,
         ge=0,
         le=1,
-        description="Politeness under this P(polite) labels an email rude without an accusation or bare command, once it is rude_without_evidence_min_words long (0 = off: the label needs lexicon evidence). Calibrated by training.classifiers.calibrate_rude.",
+        description="Politeness under this P(polite) labels an email rude without an accusation, bare command or face-threat sentence to show, once it is rude_without_evidence_min_words long (0 = off: the label needs evidence). Chosen by training.classifiers.calibrate_rude on scenarios 1-12 and AESLC train.",
     )
     rude_without_evidence_min_words: int = Field(
         35, ge=0, description="Short texts (a learner's sentence) score low without being rude: below this length the score alone never says rude."

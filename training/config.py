@@ -35,6 +35,8 @@ class DataConfig:
     softening_rated: int = 0  # emails people rated impolite (training scenarios) -> their minimal softening (20 at most)
     softening_repeats: int = 1  # how often each rated one is taught
     softening_reader: bool = False  # harsh sentences aimed at the reader too (softening.HARSH_READER), not only at the work
+    softening_reply: bool = False  # and replies pushing back at the reader (softening.HARSH_REPLY)
+    softening_without_reasons: float = 0.0  # share of them whose tone note names no reasons (serving's score-only rude label)
     email_tone_repeats: int = 1  # so few that one pass among thousands of corrections barely registers: each is taught this often
     instructions: int = 100  # general instruction examples (Alpaca)
     sharegpt: int = 0  # conversations in the ShareGPT/FineTome schema

@@ -231,6 +231,22 @@ def test_pressure_on_the_reader_in_words_no_lexicon_lists_is_rude(scorer: Scorer
     assert scorer.score(asking).politeness.label != "rude"
 
 
+PUSHBACK_REPLY = ("Subject: Re: Budget review\n\nMark,\n\nThat was a condescending message. We know how the budget works "
+                  "without reminders. The numbers came from finance, not from my team, as the attachment shows to anyone who "
+                  "reads it. Take it up with them.\n\nDana")
+
+
+def test_a_hostile_reply_with_no_accusing_phrase_is_rude_by_its_score_as_served():
+    from backend.config import Settings
+    from backend.prompts import tone_note
+
+    served = Scorer().score(PUSHBACK_REPLY)
+    assert served.politeness.value < Settings().rude_without_evidence_below
+    assert served.politeness.label == "rude"
+    assert tone_note(served) == "Tone: reads as rude. Make it polite without changing what is asked."  # no reason to name
+    assert Scorer(settings=Settings(rude_without_evidence_below=0.0)).score(PUSHBACK_REPLY).politeness.label == "neutral"
+
+
 def test_a_cold_email_without_rude_words_is_rude_only_when_the_score_alone_may_say_so():
     from backend.config import Settings
 

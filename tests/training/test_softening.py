@@ -8,7 +8,7 @@ import pytest
 from tests.training.conftest import needs_data
 from backend.chunking import lines
 from training.data import email_tone_pairs
-from training.data.softening import HARSH, harshen, rated_pairs, soften
+from training.data.softening import HARSH, HARSH_REPLY, harshen, rated_pairs, soften
 
 pytestmark = pytest.mark.fast
 
@@ -53,6 +53,14 @@ def test_insults_aimed_at_the_reader_get_milder_words_too():
     # every harsh sentence the training pairs use gets softer (three of them by the thanks alone)
     assert all(soften(h, random.Random(0)) != h for h in HARSH)
     assert sum(soften(h, random.Random(0), thank=False) == h for h in HARSH) == 3
+
+
+def test_a_reply_that_pushes_back_keeps_its_objection_and_loses_the_attack():
+    assert soften("Spare me the lecture. Your accusations are baseless.", random.Random(0), thank=False) == (
+        "I understand your point. Your concerns are not yet supported.")
+    assert soften("Stop pointing fingers at my team.", random.Random(0), thank=False) == "Let us not single out my team."
+    # every one gets a milder word, not just the thanks
+    assert not [h for h in HARSH_REPLY if soften(h, random.Random(0), thank=False) == h]
 
 
 def test_a_thanks_is_only_added_where_the_email_has_none():

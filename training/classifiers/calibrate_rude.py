@@ -1,17 +1,17 @@
-"""Would a score-only threshold make the politeness label agree with people? (issue 15; an experiment, not served)
+"""A score low enough to say rude without evidence: where it lies, and what it adds (issue 15)
 
     python -m training.classifiers.calibrate_rude          # ~1 min; writes training/results/rude-calibration.json
 
-The served label asks for P(polite) < rude_below *and* an accusation or bare command from the strategy
-lexicon, or a sentence a face-threat head is sure of (backend/scoring/politeness.py). Emails people rate
-impolite are mostly cold or passive-aggressive ("Your recent participation has been underwhelming") and
-often show neither (held out, the served label finds 19 of the 41). This picks `alone_below`, a lower score under which no
-lexicon evidence would be needed, on the calibration scenarios only (TRAINING_SEEDS):
-  - the largest threshold on a 0.01 grid that flags no calibration email people rated 2.5 or more (1-5 scale),
-  - and flags at most `--false_alarm` of the clean-looking AESLC train emails (real business mail, mostly fine);
-then reports how it would label the held-out scenarios (CHECK_SEEDS, the tone check's), AESLC dev emails and
-the JFLEG validation sentences (short neutral learner text, the other shape of draft users proofread).
-Why it is not served: see backend/scoring/MODEL_CARD.md ("Rude label calibration")."""
+The served label asks for P(polite) < rude_below *and* evidence: an accusation or bare command from the
+strategy lexicon, or a sentence a face-threat head is sure of (backend/scoring/politeness.py). Some emails
+people rate impolite show neither ("Your arrogance astounds me.", "Spare me the lecture.") although they score
+near 0. This picks `alone_below`, a lower score under which texts of at least `--min-words` need no evidence,
+on the calibration scenarios only (TRAINING_SEEDS), counting only what it adds to the served label:
+  - the largest threshold on a 0.01 grid that adds no calibration email people rated 2.5 or more (1-5 scale),
+  - and adds at most `--false-alarm` of random AESLC train emails of any kind (real business mail, mostly fine);
+then reports how it would label the held-out scenarios (CHECK_SEEDS, the tone check's), random AESLC dev emails
+and the JFLEG validation sentences (short neutral learner text, the other shape of draft users proofread).
+The served value is `Settings.rude_without_evidence_below`; see backend/scoring/MODEL_CARD.md ("Rude label calibration")."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backend.scoring.politeness import rude_without_evidence
-from training.classifiers.data import human_rated_emails
+from training.classifiers import data as D
 from training.data.email_tone_pairs import CHECK_SEEDS, TRAINING_SEEDS
 
 IMPOLITE_BELOW = 2.5  # mean of the three human dimensions, 1 = impolite ... 5 = polite
@@ -32,7 +32,7 @@ OUT = Path(__file__).resolve().parents[1] / "results" / "rude-calibration.json"
 class Scored:
     rating: float | None  # human rating; None for unrated AESLC emails
     p_polite: float
-    served_rude: bool  # the served label (score and lexicon evidence) says rude
+    served_rude: bool  # the label with evidence (score, and lexicon or face-threat head) says rude
     words: int
 
 
@@ -41,14 +41,14 @@ def rude(s: Scored, alone_below: float, min_words: int = 0) -> bool:
 
 
 def choose(calibration: list[Scored], business: list[Scored], up_to: float, false_alarm: float, min_words: int = 0) -> float:
-    """The largest threshold up to `up_to` that flags no rated-acceptable calibration email and at most
-    `false_alarm` of the business emails (0.0 when none does: the served rule alone)."""
+    """The largest threshold up to `up_to` that adds to the served label no rated-acceptable calibration email
+    and at most `false_alarm` of the business emails (0.0 when none does: the served rule alone)."""
     best = 0.0
     for step in range(1, int(up_to * 100) + 1):
         t = step / 100
-        acceptable_flagged = any(rude(s, t, min_words) for s in calibration if s.rating >= IMPOLITE_BELOW)
-        business_share = sum(rude(s, t, min_words) for s in business) / max(len(business), 1)
-        if not acceptable_flagged and business_share <= false_alarm:
+        acceptable_added = any(rude(s, t, min_words) and not s.served_rude for s in calibration if s.rating >= IMPOLITE_BELOW)
+        business_added = sum(rude(s, t, min_words) and not s.served_rude for s in business) / max(len(business), 1)
+        if not acceptable_added and business_added <= false_alarm:
             best = t
     return best
 
@@ -76,35 +76,33 @@ def score_all(scorer, texts: list[str], ratings: list[float | None]) -> list[Sco
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--false-alarm", type=float, default=0.05, help="largest share of AESLC train emails labelled rude")
-    parser.add_argument("--min-words", type=int, default=0,
+    parser.add_argument("--false-alarm", type=float, default=0.01, help="largest share of AESLC train emails it may add to the rude label")
+    parser.add_argument("--min-words", type=int, default=35,
                         help="the score alone says rude only for texts this long (short sentences score low)")
-    parser.add_argument("--business", type=int, default=300, help="clean-looking AESLC emails per split")
+    parser.add_argument("--business", type=int, default=600, help="random AESLC emails per split")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     from backend.config import Settings
     from backend.scoring import Scorer
     from backend.scoring.linear import LinearHead
-    from training.data import emails as email_data
     from training.evaluate import validation_rows
     from training.textnorm import detokenize
 
-    scorer = Scorer(settings=Settings())
+    scorer = Scorer(settings=Settings(rude_without_evidence_below=0.0))  # the label with evidence only, whatever is served
     # A score-only threshold at or above the served one would flag every email the lexicon rule needs evidence for.
     rude_below = float(LinearHead.load("politeness").meta["rude_below"])
-    rated = human_rated_emails()
+    rated = D.human_rated_emails()
     calibration = score_all(scorer, [e.text for e in rated if e.seed in TRAINING_SEEDS], [e.rating for e in rated if e.seed in TRAINING_SEEDS])
     held_out = score_all(scorer, [e.text for e in rated if e.seed in CHECK_SEEDS], [e.rating for e in rated if e.seed in CHECK_SEEDS])
     rows = validation_rows()
     sentences = score_all(scorer, [detokenize(r["source"]) for r in rows], [None] * len(rows))
-    business = {split: score_all(scorer, [e["text"] for e in email_data.load_emails(split) if email_data.looks_clean(e["text"])][: args.business],
-                                 [None] * args.business) for split in ("train", "dev")}
+    business = {split: score_all(scorer, D.random_emails(split, args.business), [None] * args.business) for split in ("train", "dev")}
     alone = choose(calibration, business["train"], rude_below, args.false_alarm, args.min_words)
     results = {"rude_below": rude_below, "alone_below": alone, "min_words": args.min_words, "impolite_below_rating": IMPOLITE_BELOW,
                "false_alarm_budget": args.false_alarm, "splits": {}}
     for name, scored in [("calibration (seeds 1-12)", calibration), ("held out (seeds 13-24)", held_out),
                          ("AESLC train", business["train"]), ("AESLC dev", business["dev"]), ("JFLEG validation sentences", sentences)]:
-        results["splits"][name] = {"served label": summary(scored, 0.0), "with alone_below": summary(scored, alone, args.min_words)}
+        results["splits"][name] = {"evidence only": summary(scored, 0.0), "with alone_below": summary(scored, alone, args.min_words)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,12 @@ def sst2_sample(n: int, seed: int) -> tuple[list[str], np.ndarray]:
 
 def emails(split: str = "dev") -> list[str]:
     return [json.loads(line)["body"] for line in data_path("emails", f"aeslc_{split}.jsonl").open(encoding="utf-8")]
+
+
+def random_emails(split: str, n: int) -> list[str]:
+    """`n` AESLC emails of every kind and length (forwards, notices, long memos, terse notes), the same ones on
+    every run: the false-alarm check of the rude label."""
+    return random.Random(0).sample([b for b in emails(split) if b.strip()], n)
 
 
 def embed_cached(texts: list[str], name: str, embedder=None) -> np.ndarray:

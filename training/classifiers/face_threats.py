@@ -156,9 +156,7 @@ def run(settings: ThreatSettings, politeness_head: LinearHead | None = None) -> 
     negatives = np.vstack([e.rows for e in _emails(clean, "aeslc_train_clean", politeness)])
     # the check takes every kind and length of email users send (forwards, notices, long memos, terse notes), not
     # only short clean-looking ones: a head reads every sentence, so long emails give it the most chances to fire
-    bodies = [b for b in D.emails("train") if b.strip()]
-    check_texts = random.Random(0).sample(bodies, settings.business_check)
-    check_business = _emails(check_texts, "aeslc_train_any", politeness)
+    check_business = _emails(D.random_emails("train", settings.business_check), "aeslc_train_any", politeness)
     learner_texts = [p.source for p in random.Random(0).sample(load_wi(), settings.learner_check)]
     check_learner = _emails(learner_texts, "wi_train_sample", politeness)
     calibration = _emails([e.text for e in rated if e.seed in TRAINING_SEEDS], "rated_training_seeds", politeness,

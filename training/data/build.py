@@ -82,17 +82,22 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
         scores = as_rude(maker.scores(rough.strip()), rules or ["direct command"])
         return maker.proofread(rough.strip(), text, "tone", scores=scores, source_id=email["id"])
 
-    # a harsh email -> its minimal softening; the note says rude, as serving's label would
-    def softened(source, target, kind, source_id):
-        return maker.proofread(source, target, kind, scores=as_rude(maker.scores(source), ["criticism"]), source_id=source_id)
+    # a harsh email -> its minimal softening; the note says rude, as serving's label would, with its reasons or, as
+    # when the score alone says rude (Settings.rude_without_evidence_below), none
+    def softened(source, target, kind, source_id, reasons=True):
+        scores = as_rude(maker.scores(source), ["criticism"])
+        if not reasons:
+            scores = scores.model_copy(update={"politeness": scores.politeness.model_copy(update={"reasons": []})})
+        return maker.proofread(source, target, kind, scores=scores, source_id=source_id)
 
-    harsh_sentences = softening.HARSH if cfg.softening_reader else softening.HARSH_WORK
+    harsh_sentences = (softening.HARSH if cfg.softening_reader else softening.HARSH_WORK) + (softening.HARSH_REPLY if cfg.softening_reply else [])
 
     def harsh(email):
         rng = random.Random(f"{cfg.seed}:harsh:{email['id']}")
         source = softening.harshen(email_data.decorate(email["text"], rng), rng, harsh_sentences)
         target = softening.soften(source, rng)
-        return softened(source, target, softening.KIND, email["id"]) if softening.usable(source, target) else None
+        without_reasons = cfg.softening_without_reasons > rng.random()
+        return softened(source, target, softening.KIND, email["id"], not without_reasons) if softening.usable(source, target) else None
 
     # clean emails that must come back unchanged
     def unchanged(email):

@@ -59,6 +59,16 @@ _MILDER: list[tuple[str, str]] = [
     (r"as i told you", "as I mentioned"), (r"you clearly (?:don't|do not)", "you may not"),
     (r"you obviously (?:didn't|did not) read", "you may not have read"), (r"(?:didn't|did not) bother to", "did not get to"),
     (r"you ignored", "you may have missed"),
+    # pushing back at the reader in a reply (HARSH_REPLY): the objection stays, the attack goes
+    (r"condescending", "pointed"), (r"patronizing", "pointed"), (r"patronising", "pointed"), (r"dismissive", "brief"),
+    (r"your arrogance", "your certainty"), (r"out of line", "more pointed than I expected"), (r"baseless", "not yet supported"),
+    (r"unfounded", "not quite accurate"), (r"petty", "minor"), (r"unreasonable", "hard for us to meet"),
+    (r"offensive", "upsetting"), (r"spare me the lecture", "I understand your point"),
+    (r"(?:don't|don’t|do not) lecture me about", "I am aware of"), (r"stop pointing fingers at", "let us not single out"),
+    (r"(?:quit|stop) blaming", "please do not blame"), (r"i (?:don't|don’t|do not) appreciate", "I was surprised by"),
+    (r"i resent", "I disagree with"), (r"i(?:'m|’m| am) fed up with", "I would like to resolve"),
+    (r"i won(?:'t|’t) tolerate", "I would rather avoid"), (r"you have no idea what you(?:'re|’re| are) talking about", "there is more to this than it seems"),
+    (r"so-called\s+", ""), (r"accusations", "concerns"), (r"your interference", "your involvement"), (r"your demands", "your requests"),
 ]
 # a deleted word takes the next letter along, which gets the capital if the deletion began a sentence
 _MILDER_PATTERNS = [(re.compile(r"\b" + p + (r"\b" if r else r"\b([a-z]?)"), _I), r) for p, r in _MILDER]
@@ -170,6 +180,18 @@ HARSH_READER = [
     "Your lazy review let three errors through.", "Your tone on the call was hostile.",
 ]
 HARSH = HARSH_WORK + HARSH_READER
+# Pushing back in a reply at a reader who criticised first (defensive, sarcastic, dismissive); stage 7 on. The rated
+# emails of the training scenarios are all first messages, so nothing else teaches this register.
+HARSH_REPLY = [
+    "Your email was condescending.", "I find your tone patronizing.", "Spare me the lecture.", "Your accusations are baseless.",
+    "Stop pointing fingers at my team.", "Your arrogance is not helping.", "That remark was out of line.",
+    "Don't lecture me about deadlines.", "Your criticism is unfounded.", "I don't appreciate your tone.",
+    "Your message was dismissive.", "I resent the implication that we were careless.", "Your complaint is petty.",
+    "Your demands are unreasonable.", "Quit blaming my team for the delay.", "I won't tolerate this kind of email.",
+    "You have no idea what you are talking about.", "Your so-called feedback was useless.", "Your tone is offensive.",
+    "I'm fed up with these complaints.", "Your interference is slowing us down.", "Your last reply was patronising.",
+    "Stop blaming the analysts.", "I do not appreciate being copied on accusations.", "That comment was out of line and unfounded.",
+]
 
 
 def harshen(text: str, rng: random.Random, sentences: list[str] = HARSH) -> str:
