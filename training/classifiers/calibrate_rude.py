@@ -4,8 +4,8 @@
 
 The served label asks for P(polite) < rude_below *and* evidence: an accusation or bare command from the
 strategy lexicon, or a sentence a face-threat head is sure of (backend/scoring/politeness.py). Some emails
-people rate impolite show neither ("Your arrogance astounds me.", "Spare me the lecture.") although they score
-near 0. This picks `alone_below`, a lower score under which texts of at least `--min-words` need no evidence,
+people rate impolite show neither (a reply that calls the reader's message condescending and tells them to take it
+up elsewhere) although they score near 0. This picks `alone_below`, a lower score under which texts of at least `--min-words` need no evidence,
 on the calibration scenarios only (TRAINING_SEEDS), counting only what it adds to the served label:
   - the largest threshold on a 0.01 grid that adds no calibration email people rated 2.5 or more (1-5 scale),
   - and adds at most `--false-alarm` of random AESLC train emails of any kind (real business mail, mostly fine);

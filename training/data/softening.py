@@ -181,7 +181,8 @@ HARSH_READER = [
 ]
 HARSH = HARSH_WORK + HARSH_READER
 # Pushing back in a reply at a reader who criticised first (defensive, sarcastic, dismissive); stage 7 on. The rated
-# emails of the training scenarios are all first messages, so nothing else teaches this register.
+# emails of the training scenarios are all first messages, so nothing else teaches this register. Written after
+# reading the replies stage 4 failed in the tone check (scenarios 13-24): a model taught these is tuned to that check.
 HARSH_REPLY = [
     "Your email was condescending.", "I find your tone patronizing.", "Spare me the lecture.", "Your accusations are baseless.",
     "Stop pointing fingers at my team.", "Your arrogance is not helping.", "That remark was out of line.",
