@@ -123,6 +123,10 @@ class Settings(BaseSettings):
             return self.chat_format
         return "chatml" if self.base == "smollm2-135m" and self.model_path is None else "gemma"
 
+    def rude_without_evidence(self) -> tuple[float, int]:
+        """(P(polite) under which, and words from which, the score alone says rude): PolitenessClassifier's `without_evidence`."""
+        return self.rude_without_evidence_below, self.rude_without_evidence_min_words
+
     def resolved_allowed_hosts(self) -> set[str]:
         return set(self.allowed_hosts) or {self.host, "localhost", "127.0.0.1"}
 

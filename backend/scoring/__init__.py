@@ -29,9 +29,7 @@ class Scorer:
         embedder = embedder or shared_embedder(settings)
         self._embedder = embedder
         self._sentiment = SentimentClassifier(embedder)
-        self._politeness = PolitenessClassifier(
-            embedder, without_evidence=(settings.rude_without_evidence_below, settings.rude_without_evidence_min_words)
-        )
+        self._politeness = PolitenessClassifier(embedder, without_evidence=settings.rude_without_evidence())
 
     def score(self, text: str) -> Scores:
         units = split_units(text)

@@ -32,12 +32,17 @@ OUT = Path(__file__).resolve().parents[1] / "results" / "rude-calibration.json"
 class Scored:
     rating: float | None  # human rating; None for unrated AESLC emails
     p_polite: float
-    served_rude: bool  # the label with evidence (score, and lexicon or face-threat head) says rude
+    rude_with_evidence: bool  # the label with evidence (score, and lexicon or face-threat head) says rude
     words: int
 
 
 def rude(s: Scored, alone_below: float, min_words: int = 0) -> bool:
-    return rude_without_evidence(s.p_polite, s.words, alone_below, min_words) or s.served_rude
+    return rude_without_evidence(s.p_polite, s.words, alone_below, min_words) or s.rude_with_evidence
+
+
+def added(s: Scored, alone_below: float, min_words: int = 0) -> bool:
+    """Rude by the threshold, and not already by the evidence."""
+    return rude(s, alone_below, min_words) and not s.rude_with_evidence
 
 
 def choose(calibration: list[Scored], business: list[Scored], up_to: float, false_alarm: float, min_words: int = 0) -> float:
@@ -46,8 +51,8 @@ def choose(calibration: list[Scored], business: list[Scored], up_to: float, fals
     best = 0.0
     for step in range(1, int(up_to * 100) + 1):
         t = step / 100
-        acceptable_added = any(rude(s, t, min_words) and not s.served_rude for s in calibration if s.rating >= IMPOLITE_BELOW)
-        business_added = sum(rude(s, t, min_words) and not s.served_rude for s in business) / max(len(business), 1)
+        acceptable_added = any(added(s, t, min_words) for s in calibration if s.rating >= IMPOLITE_BELOW)
+        business_added = sum(added(s, t, min_words) for s in business) / max(len(business), 1)
         if not acceptable_added and business_added <= false_alarm:
             best = t
     return best

@@ -24,6 +24,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
+from backend.config import Settings
 from backend.model_files import ENCODER_ADAPTER, file_sha256, sentence_encoder_path
 from backend.scoring import strategies
 from backend.scoring.embedding import SentenceEmbedder
@@ -183,10 +184,13 @@ def aeslc_rude_share(cfg: Config, clf: PolitenessClassifier) -> dict:
     random.Random(cfg.seed).shuffle(bodies)
     bodies = [b for b in bodies if b.strip()][: cfg.aeslc_sample]
     embedded = D.units_with_vectors(bodies, "aeslc_dev_units")
-    probs = [clf.probability("", us, e) if us else 0.5 for us, e in embedded]
-    labels = [clf.score(b, us, e).label if us else "neutral" for b, (us, e) in zip(bodies, embedded)]
+    scores = [clf.score(b, us, e) if us else None for b, (us, e) in zip(bodies, embedded)]
+    probs = [s.value if s else 0.5 for s in scores]
+    labels = [s.label if s else "neutral" for s in scores]
+    alone_below, min_words = clf.without_evidence
     out = {"n": len(bodies), **{lab: 100 * labels.count(lab) / len(labels) for lab in ("rude", "neutral", "polite")},
-           "p_quantiles": {q: float(np.quantile(probs, q / 100)) for q in (1, 5, 10, 50, 90)}}
+           "p_quantiles": {q: float(np.quantile(probs, q / 100)) for q in (1, 5, 10, 50, 90)},
+           "rude_alone_below": alone_below, "rude_alone_min_words": min_words}
     print(f"  aeslc_dev sample: {out}", flush=True)
     return out
 
@@ -249,7 +253,8 @@ def table(m: dict) -> str:
     lines.append("")
     a = p["aeslc"]
     lines += [f"Real business emails (AESLC dev, random {a['n']}): {a['rude']:.1f}% labelled rude, {a['neutral']:.1f}% neutral, {a['polite']:.1f}% polite "
-              f"(rude = P(polite) < {m['config']['rude_below']} and a rude strategy found, or a face-threat head; polite = P(polite) >= {m['config']['polite_from']}).", "",
+              f"(rude = P(polite) < {m['config']['rude_below']} and a rude strategy found, or a face-threat head, or P(polite) < "
+              f"{a['rude_alone_below']} on {a['rude_alone_min_words']}+ words; polite = P(polite) >= {m['config']['polite_from']}).", "",
               "### Sentiment: TweetEval (3 classes) and SST-2 phrases (2 classes)", "",
               f"Trained on {s['train']}. Held out: {s['held_out']} (same distribution), {s['shifted']} (an earlier year, label "
               f"shift) and {s['sst2_held_out']} (SST-2 counted positive when P(positive) > P(negative)). The fine-tuned encoder "
@@ -283,7 +288,8 @@ def main(argv: list[str] | None = None) -> dict:
     settings = T.ThreatSettings()
     pol["face_threats"], threat_heads = T.run(settings, head)
     T.print_report(pol["face_threats"])
-    clf = PolitenessClassifier(head=head, threats=tuple(threat_heads))
+    # the label as served, the score-only rude rule included: the table reports the served model's labels
+    clf = PolitenessClassifier(head=head, threats=tuple(threat_heads), without_evidence=Settings().rude_without_evidence())
     pol["email_check"] = email_check(cfg, clf, sets)
     pol["aeslc"] = aeslc_rude_share(cfg, clf)
     print("sentiment", flush=True)
