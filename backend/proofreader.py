@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import Callable
 
 from backend import prompts
@@ -19,6 +20,7 @@ from backend.guards import RunawayCheck, clean_output, refusal
 from backend.input_checks import check_input, unchanged_reason
 from backend.model_files import base_model_path
 from backend.scoring import Scorer, Scores
+from backend.shorthand import keep_shorthand
 from backend.types import Fallback, ModelInfo, Options, Result, Timings, TokenCallback
 
 
@@ -95,7 +97,6 @@ class LlamaProofreader:
         check_input(text, self.settings.max_input_chars)
         scores_before = self.scorer.score(text)
         timings = Timings(score_ms=(time.perf_counter() - started) * 1000)
-        kept: Counter[Fallback] = Counter()  # why parts were kept unchanged: one warning per reason, not per part
 
         skip = unchanged_reason(text)
         if skip:
@@ -103,22 +104,60 @@ class LlamaProofreader:
             if on_token is not None:
                 on_token(text)  # streamed text is always the result's `corrected`, here the draft itself
             warnings = [skip.text]
+            kept: Counter[Fallback] = Counter()
         else:
-            corrected, total = self._rewrite(text, scores_before, options, timings, kept, on_token, cancelled)
-            warnings = [self._kept_warning(reason, count, total) for reason, count in kept.items()]
+            deadline = time.perf_counter() + self.settings.max_generate_seconds  # shared by the retries
+            retry = self._may_retry(scores_before, options)
+            # A rewrite that a retry may replace is streamed once chosen, so a client never shows a discarded one.
+            rewrite = self._rewrite(text, scores_before, options, timings, None if retry else on_token, cancelled, deadline)
+            if retry:
+                rewrite = self._politest(text, scores_before, rewrite, options, timings, cancelled, deadline)
+                if on_token is not None:
+                    on_token(rewrite.text)
+            corrected, kept = rewrite.text, rewrite.kept
+            warnings = [self._kept_warning(reason, count, rewrite.parts) for reason, count in kept.items()]
         fallbacks = [skip] if skip else list(kept)
         return finish_result(text, corrected, scores_before, self.scorer, fallbacks, warnings, self.model_info,
                              timings, started)
 
-    def _rewrite(self, text, scores, options, timings, kept, on_token, cancelled) -> tuple[str, int]:
-        """The accepted rewrite of `text` and how many parts it was proofread in; `kept` counts why parts were kept."""
+    def _may_retry(self, scores: Scores, options: Options) -> bool:
+        # Only the tone note's rewrite is retried: a proofread that copies the draft is a fine answer to a
+        # polite one. A caller who asked for sampling gets their own sample.
+        return self.settings.tone_retries > 0 and options.temperature == 0 and scores.politeness.label == "rude"
+
+    def _politest(self, text: str, before: Scores, first: "_Rewrite", options: Options, timings: Timings,
+                  cancelled, deadline: float) -> "_Rewrite":
+        """`first`, the rewrite of an email labelled rude, unless it did not soften it (no politer by the
+        scorer, or still rude): then the politest of it and up to `tone_retries` sampled rewrites."""
+        def politeness(candidate: str):
+            scoring_start = time.perf_counter()
+            score = self.scorer.score(candidate).politeness if candidate != text else before.politeness
+            timings.score_ms += (time.perf_counter() - scoring_start) * 1000
+            return score
+
+        best, best_score = first, politeness(first.text)
+        sampled = Options(temperature=self.settings.tone_retry_temperature, top_p=self.settings.tone_retry_top_p,
+                          max_tokens=options.max_tokens)
+        for seed in range(1, self.settings.tone_retries + 1):
+            if (best_score.label != "rude" and best_score.value > before.politeness.value) or time.perf_counter() >= deadline:
+                break
+            attempt = self._rewrite(text, before, sampled.model_copy(update={"seed": seed}), timings, None, cancelled, deadline)
+            if Fallback.OUT_OF_TIME in attempt.kept:
+                break  # a part was left unproofread for want of time: not a whole answer, and no time for another
+            score = politeness(attempt.text)
+            if score.value > best_score.value:
+                best, best_score = attempt, score
+        return best
+
+    def _rewrite(self, text, scores, options, timings, on_token, cancelled, deadline) -> "_Rewrite":
+        """The accepted rewrite of `text`, how many parts it was proofread in and why parts were kept."""
         # The model was trained on stripped emails with "\n" line ends: give it that, restore the rest.
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()) :]
         core = text.strip()
         crlf = "\r\n" in core
         chunks = split_into_chunks(core.replace("\r\n", "\n"), self.settings.chunk_words)
-        deadline = time.perf_counter() + self.settings.max_generate_seconds
+        kept: Counter[Fallback] = Counter()  # why parts were kept unchanged: one warning per reason, not per part
 
         def emit(piece: str) -> None:
             # Only text the guards accepted is streamed, so a client never shows a rejected rewrite:
@@ -144,7 +183,7 @@ class LlamaProofreader:
         if on_token is not None and trail:
             on_token(trail)
         corrected = join_chunks(outputs, chunks)
-        return lead + (corrected.replace("\n", "\r\n") if crlf else corrected) + trail, len(chunks)
+        return _Rewrite(lead + (corrected.replace("\n", "\r\n") if crlf else corrected) + trail, len(chunks), kept)
 
     def _kept_warning(self, reason: Fallback, count: int, total: int) -> str:
         if reason == Fallback.OUT_OF_TIME:
@@ -191,7 +230,14 @@ class LlamaProofreader:
         reason = refusal(chunk, candidate, generation.finish_reason)
         if reason:
             return chunk, reason
-        return keep_line_breaks(chunk, candidate), None
+        return keep_shorthand(chunk, keep_line_breaks(chunk, candidate)), None
+
+
+@dataclass
+class _Rewrite:
+    text: str
+    parts: int
+    kept: Counter[Fallback]  # why parts were kept unchanged, with how many
 
 
 class _ChunkWatch:

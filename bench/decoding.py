@@ -1,6 +1,7 @@
 """Plain greedy vs draft-and-verify greedy on the same emails, interleaved in one run.
 
     python -m bench.decoding                 # 30/100/250-word emails, 4 each, 3 rounds
+    python -m bench.decoding --temperature 0.7   # plain sampling vs draft-and-verify sampling
     python -m bench.decoding --quick         # seconds; used by the test suite
     python -m bench.decoding --adapter none  # the base model (it echoes the email)
     python -m bench.decoding --compare-build /tmp/site-old   # this llama.cpp build against another one
@@ -13,7 +14,9 @@ time ratio this build / the other, per length and method (median over rounds).
 Prints and writes bench/out/decoding.json: per length, both methods' p50 time, first-token time and
 tokens/s, the time ratio (draft_verify / greedy, median of per-email pairs), whether every output
 was identical (to plain greedy, and to step-by-step greedy computed with draft_verify's attention
-kernel), and the draft acceptance rate. Wall time on a shared machine is noisy: compare the
+kernel), and the draft acceptance rate. With `--temperature` > 0 both methods sample (top_p 0.95, the same seed
+per round) and the outputs are not compared: the two draw different random numbers, so only the time
+ratio means something (and bench/out/decoding-sampled.json is written). Wall time on a shared machine is noisy: compare the
 ratios, which are measured back to back.
 """
 
@@ -33,14 +36,15 @@ from bench.common import bench_settings, emails, make_proofreader, peak_rss_mb, 
 from bench.engine_tools import email_prompt, keep_cached, shared_prefix_tokens
 
 
-def run_one(proofreader, method: str, prompt: str, max_tokens: int, email: str, prefix: int) -> dict:
+def run_one(proofreader, method: str, prompt: str, max_tokens: int, email: str, prefix: int,
+            temperature: float = 0.0, seed: int = 0) -> dict:
     engine = proofreader.engine
     keep_cached(proofreader, prefix)
     engine.decoding = method
     first = []
     started = time.perf_counter()
     generation = engine.generate(
-        prompt, max_tokens=max_tokens, temperature=0.0,
+        prompt, max_tokens=max_tokens, temperature=temperature, top_p=0.95 if temperature > 0 else 1.0, seed=seed,
         on_token=lambda _piece: first.append(time.perf_counter()) if not first else None, email=email,
     )
     total = time.perf_counter() - started
@@ -80,6 +84,7 @@ def main(argv: list[str] | None = None) -> dict:
                         help="Prompt with copy examples; auto = on when no adapter is loaded (the base model then copies like the fine-tuned one).")
     parser.add_argument("--adapter", default="default", help="'default' (shipped LoRA if present), 'none' or a path.")
     parser.add_argument("--quick", action="store_true", help="One 30-word email, one round, 16 tokens.")
+    parser.add_argument("--temperature", type=float, default=0.0, help="> 0: time sampling instead of greedy.")
     parser.add_argument("--compare-build", type=Path, default=None,
                         help="Folder with another llama-cpp-python build (pip install --target): time this build against it.")
     parser.add_argument("--result-file", type=Path, default=None, help=argparse.SUPPRESS)
@@ -94,7 +99,9 @@ def main(argv: list[str] | None = None) -> dict:
     chosen = bench_settings(args.adapter, "greedy", args.few_shot).model_copy(update={"copy_margin": 0.0})
     proofreader, scorer = make_proofreader(chosen)
     prefix = shared_prefix_tokens(proofreader)
-    results = {"model": proofreader.model_info.model_dump(), "scorer": scorer, "cached_prefix_tokens": prefix, "few_shot": chosen.few_shot, "lengths": {}}
+    results = {"model": proofreader.model_info.model_dump(), "scorer": scorer, "cached_prefix_tokens": prefix, "few_shot": chosen.few_shot,
+               "temperature": args.temperature, "lengths": {}}
+    name = "decoding-sampled" if args.temperature > 0 else "decoding"
     print(f"model: {results['model']}  cached prefix: {prefix} tokens")
     # Warm-up: load pages, build the draft decoder, cache the instruction.
     warm_prompt, _ = email_prompt(proofreader, "Hi Ann,\nThanks.\nBo")
@@ -109,19 +116,22 @@ def main(argv: list[str] | None = None) -> dict:
             prompt, max_tokens = email_prompt(proofreader, email)
             if args.quick:
                 max_tokens = 16
-            reference = one_kernel_greedy(proofreader, prompt, max_tokens, email, prefix)
+            sampled = args.temperature > 0
+            reference = None if sampled else one_kernel_greedy(proofreader, prompt, max_tokens, email, prefix)
             for round_ in range(args.rounds):
                 order = ("greedy", "draft_verify") if (index + round_) % 2 == 0 else ("draft_verify", "greedy")
-                pair = {m: run_one(proofreader, m, prompt, max_tokens, email, prefix) for m in order}
-                identical.append(pair["greedy"]["text"] == pair["draft_verify"]["text"])
-                one_kernel.append(reference == pair["draft_verify"]["text"])
+                pair = {m: run_one(proofreader, m, prompt, max_tokens, email, prefix, args.temperature, round_) for m in order}
+                if not sampled:
+                    identical.append(pair["greedy"]["text"] == pair["draft_verify"]["text"])
+                    one_kernel.append(reference == pair["draft_verify"]["text"])
                 pairs.append(pair["draft_verify"]["seconds"] / pair["greedy"]["seconds"])
                 for method, row in pair.items():
                     row.pop("text")
                     rows[method].append(row)
-        entry = {"source": source, "emails": len(batch), "rounds": args.rounds, "identical": all(identical),
-                 "identical_count": f"{sum(identical)}/{len(identical)}",
-                 "identical_one_kernel_count": f"{sum(one_kernel)}/{len(one_kernel)}",
+        compared = bool(identical)  # sampled outputs are not compared (see the module docstring)
+        entry = {"source": source, "emails": len(batch), "rounds": args.rounds, "identical": all(identical) if compared else None,
+                 "identical_count": f"{sum(identical)}/{len(identical)}" if compared else "not compared",
+                 "identical_one_kernel_count": f"{sum(one_kernel)}/{len(one_kernel)}" if compared else "not compared",
                  "time_ratio_p50": statistics.median(pairs), "time_ratio_all": pairs}
         for method, method_rows in rows.items():
             entry[method] = {
@@ -137,10 +147,10 @@ def main(argv: list[str] | None = None) -> dict:
         results["lengths"][str(words)] = entry
         if args.result_file:  # a child of --compare-build
             continue
-        write_result("decoding", results, args.quick)  # a run stopped early still leaves its results
+        write_result(name, results, args.quick)  # a run stopped early still leaves its results
         g, d = entry["greedy"], entry["draft_verify"]
         print(
-            f"{words:4d} words: greedy p50 {g['seconds']['p50']:.2f}s (first {g['first_token_s']['p50']:.2f}s, "
+            f"{words:4d} words: {'plain sampling' if sampled else 'greedy'} p50 {g['seconds']['p50']:.2f}s (first {g['first_token_s']['p50']:.2f}s, "
             f"{g['gen_tokens_per_s_p50']:.0f} tok/s) | draft_verify p50 {d['seconds']['p50']:.2f}s "
             f"(first {d['first_token_s']['p50']:.2f}s, {d['gen_tokens_per_s_p50']:.0f} tok/s, acceptance "
             f"{d['acceptance_mean']:.0%}) | ratio {entry['time_ratio_p50']:.2f} | identical {entry['identical_count']}"
@@ -153,7 +163,7 @@ def main(argv: list[str] | None = None) -> dict:
         results["system_info"] = system_info()
         args.result_file.write_text(json.dumps(results))
         return results
-    path = write_result("decoding", results, args.quick)
+    path = write_result(name, results, args.quick)
     print(f"wrote {path}")
     return results
 

@@ -20,6 +20,11 @@ and its output is exactly greedy decoding computed with one attention kernel thr
 is that reference (tested past 512 cells). Plain greedy on two threads can still resolve a near-tie
 the other way (bench/NOTES.md, "Exact greedy").
 
+Sampling (temperature > 0) drafts the same way: a drafted token is accepted with the probability the
+model gives it, and on a rejection the token is drawn from the model's distribution without it
+(speculative sampling with a draft that is certain, `speculative_pick`), so every token is distributed
+exactly as plain sampling's, over the `SAMPLED_TOKENS` most likely ones.
+
 Why this is faster here and llama-cpp-python's `LlamaPromptLookupDecoding` was not: that class
 turns on `logits_all`, so every prompt token pays for the 262,144-row output layer and its logits
 are copied into an n_ctx x n_vocab array. Here logits are requested only at the positions that are
@@ -93,9 +98,46 @@ class PromptLookup:
 # tiled kernel that rounds differently from the one a single step uses (bench/NOTES.md, "Exact greedy").
 MAX_VERIFY_BATCH = 63
 
+# Sampling draws from this many of the most likely tokens: sorting all 262,144 of Gemma's per token would
+# cost more than the forward pass, and at the temperatures the product uses (<= 2) the rest carry
+# almost no probability.
+SAMPLED_TOKENS = 1024
+
+
+def sampling_probs(logits: np.ndarray, temperature: float, top_p: float) -> tuple[np.ndarray, np.ndarray]:
+    """(token ids, their probabilities): softmax(logits / temperature) over the SAMPLED_TOKENS most
+    likely tokens, cut to the smallest most-likely set holding `top_p` of it (nucleus sampling)."""
+    ids = np.argpartition(logits, -SAMPLED_TOKENS)[-SAMPLED_TOKENS:] if logits.size > SAMPLED_TOKENS else np.arange(logits.size)
+    ids = ids[np.argsort(-logits[ids], kind="stable")]
+    z = logits[ids].astype(np.float64) / temperature
+    probs = np.exp(z - z[0])
+    probs /= probs.sum()
+    if top_p < 1.0:
+        keep = int(np.searchsorted(np.cumsum(probs), top_p)) + 1
+        ids, probs = ids[:keep], probs[:keep] / probs[:keep].sum()
+    return ids, probs
+
+
+def speculative_pick(ids: np.ndarray, probs: np.ndarray, drafted: int | None, rng: np.random.Generator) -> int:
+    """A token distributed exactly as `probs` over `ids`. A drafted token is accepted with its own
+    probability p; otherwise the token is drawn from the rest, renormalised: P(drafted) = p and
+    P(other x) = (1 - p) * p_x / (1 - p) = p_x. Accepting is what lets a verify batch go on."""
+    if drafted is not None:
+        where = np.flatnonzero(ids == drafted)
+        p_drafted = float(probs[where[0]]) if where.size else 0.0
+        if rng.random() < p_drafted:
+            return drafted
+        if where.size:
+            probs = probs.copy()
+            probs[where[0]] = 0.0
+            if probs.sum() <= 0.0:
+                return drafted
+            probs /= probs.sum()
+    return int(ids[rng.choice(len(ids), p=probs)])
+
 
 class DraftVerifyDecoder:
-    """Greedy token generator on one `llama_cpp.Llama`, sharing its KV cache bookkeeping
+    """Greedy (or sampling) token generator on one `llama_cpp.Llama`, sharing its KV cache bookkeeping
     (`input_ids` / `n_tokens`) so the plain path and this one can alternate on the same model."""
 
     # 48 was the fastest of 8-64 on 100-word emails (bench/NOTES.md); drafts shrink after a miss anyway.
@@ -156,10 +198,13 @@ class DraftVerifyDecoder:
         self.llm.n_tokens = n_past + len(tokens)
         self.stats.batch_sizes.append(len(tokens))
 
+    def _logits(self, index: int) -> np.ndarray:
+        pointer = self._lib.llama_get_logits_ith(self._ctx(), index)
+        return np.ctypeslib.as_array(ctypes.cast(pointer, ctypes.POINTER(ctypes.c_float)), shape=(self.n_vocab,))
+
     def _pick(self, index: int, drafted: int | None, margin: float) -> int:
         """The model's argmax at batch position `index`, or the drafted token if it is within `margin`."""
-        pointer = self._lib.llama_get_logits_ith(self._ctx(), index)
-        logits = np.ctypeslib.as_array(ctypes.cast(pointer, ctypes.POINTER(ctypes.c_float)), shape=(self.n_vocab,))
+        logits = self._logits(index)
         best = int(logits.argmax())
         if drafted is not None and best != drafted and logits[drafted] >= logits[best] - margin:
             return drafted
@@ -168,22 +213,34 @@ class DraftVerifyDecoder:
     # --- generation -----------------------------------------------------------------------------
 
     def tokens(self, prompt_ids: Sequence[int], max_tokens: int, copy_from: int | None = None,
-               copy_margin: float | None = None) -> Iterator[int]:
+               copy_margin: float | None = None, temperature: float = 0.0, top_p: float = 1.0,
+               seed: int = 0) -> Iterator[int]:
         """Yields the greedy continuation of `prompt_ids` one token at a time, drafting from the
         prompt; `copy_from` is where in the prompt the text the output should copy starts (the
         email), used for the first draft and to start the lookup there; `copy_margin` replaces the
-        decoder's own for this call. The caller stops iterating at a stop token or its own limit;
-        the cache then holds only verified tokens."""
-        margin = self.copy_margin if copy_margin is None else copy_margin
+        decoder's own for this call. With `temperature` > 0 the tokens are sampled instead (nucleus
+        `top_p`, reproducible from `seed`; the copy margin does not apply). The caller stops
+        iterating at a stop token or its own limit; the cache then holds only verified tokens."""
+        if temperature > 0:
+            rng = np.random.default_rng(seed)
+
+            def pick(index: int, drafted: int | None) -> int:
+                ids, probs = sampling_probs(self._logits(index), temperature, top_p)
+                return speculative_pick(ids, probs, drafted, rng)
+        else:
+            margin = self.copy_margin if copy_margin is None else copy_margin
+
+            def pick(index: int, drafted: int | None) -> int:
+                return self._pick(index, drafted if margin > 0 else None, margin)
         self.stats = DraftStats()
         ctx, params = self._ctx(), self.llm.context_params
         self._lib.llama_set_n_threads(ctx, 1, params.n_threads_batch)  # single steps: see the module docstring
         try:
-            yield from self._tokens(list(prompt_ids), max_tokens, copy_from, margin)
+            yield from self._tokens(list(prompt_ids), max_tokens, copy_from, pick)
         finally:
             self._lib.llama_set_n_threads(ctx, params.n_threads, params.n_threads_batch)
 
-    def _tokens(self, prompt_ids: list[int], max_tokens: int, copy_from: int | None, margin: float) -> Iterator[int]:
+    def _tokens(self, prompt_ids: list[int], max_tokens: int, copy_from: int | None, pick) -> Iterator[int]:
         lookup = PromptLookup(prompt_ids, self.max_ngram)
         lookup.cursor = copy_from or 0
 
@@ -219,7 +276,7 @@ class DraftVerifyDecoder:
             base = len(pending) - 1
             accepted = 0
             for i in range(len(draft) + 1):
-                token = self._pick(base + i, draft[i] if margin > 0 and i < len(draft) else None, margin)
+                token = pick(base + i, draft[i] if i < len(draft) else None)
                 generated.append(token)
                 yield token
                 if len(generated) >= max_tokens:

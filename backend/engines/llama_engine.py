@@ -69,8 +69,8 @@ class LlamaEngine:
         )
         marker = self.llm.tokenize(stop_marker(chat_format).encode(), add_bos=False, special=True)
         self.stop_ids = {self.llm.token_eos(), *([marker[0]] if len(marker) == 1 else [])}
-        # "draft_verify": greedy decoding that verifies tokens drafted from the email in one batch
-        # (backend/engines/draft_verify.py), exact when copy_margin is 0; used only when temperature == 0.
+        # "draft_verify": decoding that verifies tokens drafted from the email in one batch
+        # (backend/engines/draft_verify.py): greedy's tokens when copy_margin is 0, sampling's distribution at temperature > 0.
         self.decoding = decoding
         self.copy_margin = copy_margin
         self._draft_verify = None
@@ -125,8 +125,9 @@ class LlamaEngine:
         first_token_at = None
         # Both paths reuse the KV cache for the longest common prefix with the previous prompt,
         # so the fixed instruction is only evaluated once per process.
-        if temperature == 0 and self.decoding == "draft_verify":
-            tokens = self._draft_verifier().tokens(prompt_ids, max_tokens, copy_from=email_start, copy_margin=copy_margin)
+        if self.decoding == "draft_verify":
+            tokens = self._draft_verifier().tokens(prompt_ids, max_tokens, copy_from=email_start, copy_margin=copy_margin,
+                                                   temperature=temperature, top_p=top_p, seed=seed)
         else:
             tokens = self.llm.generate(
                 prompt_ids, temp=temperature, top_p=top_p, top_k=0 if temperature > 0 else 40, min_p=0.0,

@@ -204,5 +204,59 @@ def test_an_email_the_tone_note_calls_rude_is_decoded_without_the_copy_margin():
 
     engine = _MarginRecordingEngine()
     _echo_proofreader(engine).proofread(EMAIL)
-    _echo_proofreader(engine, rude_without_evidence_below=0.26).proofread(COLD_EMAIL)  # labelled rude (scoring tests)
+    _echo_proofreader(engine, rude_without_evidence_below=0.26, tone_retries=0).proofread(COLD_EMAIL)  # labelled rude (scoring tests)
     assert engine.margins == [None, 0.0]  # None: the served Settings.copy_margin
+
+
+class _SofteningEngine(_EchoEngine):
+    """Copies the email at temperature 0; the sample drawn with `seeds[seed]` rewrites it that way."""
+
+    SOFTER = {"That was a condescending message.": "Thank you for your message.",
+              "Take it up with them.": "Could you please take it up with them? Thank you."}
+    PLEASE = {"Take it up with them.": "Please take it up with them."}  # a touch politer by the scorer, still rude
+
+    def __init__(self, greedy=None, seeds=None):
+        self.calls, self.greedy, self.seeds = [], greedy or {}, seeds or {}
+
+    def generate(self, prompt, *, max_tokens, temperature=0.0, seed=0, **kwargs):
+        self.calls.append((temperature, seed))
+        generation = super().generate(prompt, max_tokens=max_tokens, **kwargs)
+        for old, new in (self.seeds.get(seed, {}) if temperature > 0 else self.greedy).items():
+            generation.text = generation.text.replace(old, new)
+        return generation
+
+
+@pytest.mark.fast
+def test_a_rude_email_the_greedy_rewrite_left_rude_is_retried_and_the_politest_sample_kept():
+    from tests.scoring.test_scoring import PUSHBACK_REPLY  # labelled rude as served
+
+    engine = _SofteningEngine(seeds={1: _SofteningEngine.PLEASE, 2: _SofteningEngine.SOFTER})
+    pieces = []
+    result = _echo_proofreader(engine, tone_retries=2).proofread(PUSHBACK_REPLY, on_token=pieces.append)
+    assert engine.calls == [(0.0, 0), (0.7, 1), (0.7, 2)]  # greedy, then two samples
+    assert result.corrected.startswith("Subject: Re: Budget review\n\nMark,\n\nThank you for your message.")
+    assert result.scores_after.politeness.label != "rude"
+    assert pieces == [result.corrected]  # only the chosen rewrite is streamed
+
+
+@pytest.mark.fast
+def test_tone_retries_stop_at_the_first_softened_rewrite_and_keep_greedy_unless_beaten():
+    from tests.scoring.test_scoring import PUSHBACK_REPLY
+
+    softened = _SofteningEngine(greedy=_SofteningEngine.SOFTER)
+    assert _echo_proofreader(softened, tone_retries=2).proofread(PUSHBACK_REPLY).changed and softened.calls == [(0.0, 0)]
+    # samples no politer than greedy's copy: the draft comes back as greedy left it
+    copying = _SofteningEngine()
+    result = _echo_proofreader(copying, tone_retries=2).proofread(PUSHBACK_REPLY)
+    assert not result.changed and copying.calls == [(0.0, 0), (0.7, 1), (0.7, 2)]
+
+
+@pytest.mark.fast
+def test_no_tone_retry_for_a_polite_email_a_sampling_caller_or_when_off():
+    from tests.scoring.test_scoring import PUSHBACK_REPLY
+
+    for text, settings, options in [(EMAIL, {"tone_retries": 2}, Options()), (PUSHBACK_REPLY, {"tone_retries": 2}, Options(temperature=0.5, seed=7)),
+                                    (PUSHBACK_REPLY, {}, Options())]:  # off by default
+        engine = _SofteningEngine()
+        _echo_proofreader(engine, **settings).proofread(text, options)
+        assert engine.calls == [(options.temperature, options.seed)]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from backend.engines.draft_verify import PromptLookup
+import numpy as np
+
+from backend.engines.draft_verify import PromptLookup, sampling_probs, speculative_pick
 
 
 @pytest.mark.fast
@@ -31,6 +33,26 @@ def test_lookup_prefers_the_repeat_nearest_to_where_copying_is():
 @pytest.mark.fast
 def test_lookup_has_no_draft_for_unknown_tokens():
     assert PromptLookup([1, 2, 3]).draft([42], 4) == []
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("drafted", [None, 0, 2, 3])
+def test_a_sampled_token_has_the_models_distribution_whatever_was_drafted(drafted):
+    ids, probs = sampling_probs(np.log(np.array([0.5, 0.3, 0.15, 0.05], dtype=np.float32)), temperature=1.0, top_p=1.0)
+    rng = np.random.default_rng(0)
+    draws = np.bincount([speculative_pick(ids, probs, drafted, rng) for _ in range(20_000)], minlength=4) / 20_000
+    assert np.abs(draws - [0.5, 0.3, 0.15, 0.05]).max() < 0.015
+
+
+@pytest.mark.fast
+def test_nucleus_keeps_the_smallest_likeliest_set_and_temperature_sharpens():
+    logits = np.log(np.array([0.05, 0.5, 0.15, 0.3], dtype=np.float32))
+    ids, probs = sampling_probs(logits, temperature=1.0, top_p=0.75)
+    assert ids.tolist() == [1, 3] and np.allclose(probs, [0.5 / 0.8, 0.3 / 0.8])
+    ids, probs = sampling_probs(logits, temperature=0.5, top_p=1.0)
+    assert ids.tolist() == [1, 3, 2, 0] and probs[0] > 0.6
+    rng = np.random.default_rng(0)
+    assert {speculative_pick(*sampling_probs(logits, 1.0, 0.75), 0, rng) for _ in range(200)} == {1, 3}  # a cut token is never accepted
 
 
 # --- with the real model ----------------------------------------------------------------------
@@ -93,6 +115,16 @@ def test_copy_margin_keeps_drafted_tokens_the_model_ranks_close_and_zero_is_gree
     # the margin was this call's only: the engine's own (the fixture's 0, exact greedy) is back
     assert _generate(engine, "draft_verify", email, prompt, max_tokens).text == greedy.text
     assert _generate(engine, "draft_verify", email, prompt, max_tokens, copy_margin=0.0).text == greedy.text
+
+
+def test_sampling_is_reproducible_from_its_seed_and_near_zero_temperature_is_greedy(engine_and_prompts):
+    engine, rendered = engine_and_prompts
+    engine.decoding = "draft_verify"
+    email, prompt, max_tokens = rendered[0]
+    sample = [engine.generate(prompt, max_tokens=max_tokens, temperature=1.0, seed=seed, email=email).text for seed in (3, 3)]
+    assert sample[0] == sample[1]
+    greedy = engine.generate(prompt, max_tokens=max_tokens, temperature=0.0, email=email, copy_margin=0.0)
+    assert engine.generate(prompt, max_tokens=max_tokens, temperature=1e-3, seed=5, email=email).text == greedy.text
 
 
 def test_streamed_pieces_join_to_the_returned_text(engine_and_prompts):

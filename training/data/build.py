@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.shorthand import has_shorthand
 from training.base_models import BASES
 from training.config import REPO_ROOT, DataConfig, Recipe, load_recipe
 from training.data import emails as email_data
@@ -107,7 +108,7 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     used: set[str] = set(seen.ids)
     examples += take_emails(clean, used, cfg.synthetic_errors, synthetic)
     examples += take_emails(clean, used, cfg.tone_pairs, tone)
-    examples += take_emails([e for e in clean if email_data.has_shorthand(e["text"])], used, cfg.unchanged_informal, unchanged)
+    examples += take_emails([e for e in clean if has_shorthand(e["text"])], used, cfg.unchanged_informal, unchanged)
     examples += take_emails(clean, used, cfg.unchanged, unchanged)
     examples += take_emails(clean, used, cfg.softening, harsh)
     for email_id, source, target in softening.rated_pairs()[: cfg.softening_rated] if cfg.softening_rated else []:

@@ -43,16 +43,6 @@ def looks_usable(text: str, min_words: int = 12, max_words: int = 140) -> bool:
     return letters > 0.7 * len(text.replace(" ", ""))
 
 
-# Correct business shorthand a proofreader must leave alone: the shipped model wrote "this a.m." as "this morning" and
-# "congrats" as "congratulations" in clean dev emails (models/README.md, "Stage 6").
-_SHORTHAND = re.compile(r"\b(?:[ap]\.m\.|congrats|FYI|ASAP|info|thx|pls|btw|w/o?|OK|e\.g\.|i\.e\.|etc\.|approx\.|mins?|hrs?|govt?|dept|Q[1-4]|re:)"
-                        r"(?!\w)", re.I)
-
-
-def has_shorthand(text: str) -> bool:
-    return bool(_SHORTHAND.search(text))
-
-
 def looks_clean(text: str) -> bool:
     """Heuristic for 'already correct': every line starts with a capital, sentences end with
     punctuation, no doubled words, no lowercase 'i', no odd spacing around punctuation."""
