@@ -103,8 +103,7 @@ class LlamaProofreader:
             corrected = text
             if on_token is not None:
                 on_token(text)  # streamed text is always the result's `corrected`, here the draft itself
-            warnings = [skip.text]
-            kept: Counter[Fallback] = Counter()
+            fallbacks, warnings = [skip], [skip.text]
         else:
             deadline = time.perf_counter() + self.settings.max_generate_seconds  # shared by the retries
             retry = self._may_retry(scores_before, options)
@@ -114,9 +113,8 @@ class LlamaProofreader:
                 rewrite = self._politest(text, scores_before, rewrite, options, timings, cancelled, deadline)
                 if on_token is not None:
                     on_token(rewrite.text)
-            corrected, kept = rewrite.text, rewrite.kept
-            warnings = [self._kept_warning(reason, count, rewrite.parts) for reason, count in kept.items()]
-        fallbacks = [skip] if skip else list(kept)
+            corrected, fallbacks = rewrite.text, list(rewrite.kept)
+            warnings = [self._kept_warning(reason, count, rewrite.parts) for reason, count in rewrite.kept.items()]
         return finish_result(text, corrected, scores_before, self.scorer, fallbacks, warnings, self.model_info,
                              timings, started)
 
