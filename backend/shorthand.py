@@ -18,13 +18,17 @@ def has_shorthand(text: str) -> bool:
 
 
 def keep_shorthand(original: str, rewrite: str) -> str:
-    """`rewrite` with every edit that removed a piece of the writer's shorthand put back as the writer had it.
-    A change of case ("fyi" -> "FYI") is kept: the shorthand is still there."""
-    if not has_shorthand(original):
+    """`rewrite` with every edit that touches a piece of the writer's shorthand put back as the writer had it,
+    including edits that remove only part of it (the model once wrote "this a.m. call" as "this.m. call").
+    A change of case only ("fyi" -> "FYI") is kept: the shorthand is still there."""
+    spans = [m.span() for m in SHORTHAND.finditer(original)]
+    if not spans:
         return rewrite
-    kept = []
+    kept, position = [], 0
     for segment in word_diff(original, rewrite):
-        lost = {m.group(0).lower() for m in SHORTHAND.finditer(segment.original)} - {
-            m.group(0).lower() for m in SHORTHAND.finditer(segment.corrected)}
-        kept.append(segment.original if segment.op != "equal" and lost else segment.corrected)
+        start, end = position, position + len(segment.original)
+        position = end
+        touches = any(start < b and end > a if end > start else a < start < b for a, b in spans)
+        case_only = segment.original.lower() == segment.corrected.lower()
+        kept.append(segment.original if segment.op != "equal" and touches and not case_only else segment.corrected)
     return "".join(kept)
