@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> dict:
     prefix = shared_prefix_tokens(proofreader)
     results = {"model": proofreader.model_info.model_dump(), "scorer": scorer, "cached_prefix_tokens": prefix, "few_shot": chosen.few_shot,
                "temperature": args.temperature, "lengths": {}}
-    name = "decoding-sampled" if args.temperature > 0 else "decoding"
+    sampled = args.temperature > 0  # sampled outputs are not compared (see the module docstring)
+    name = "decoding-sampled" if sampled else "decoding"
     print(f"model: {results['model']}  cached prefix: {prefix} tokens")
     # Warm-up: load pages, build the draft decoder, cache the instruction.
     warm_prompt, _ = email_prompt(proofreader, "Hi Ann,\nThanks.\nBo")
@@ -116,7 +117,6 @@ def main(argv: list[str] | None = None) -> dict:
             prompt, max_tokens = email_prompt(proofreader, email)
             if args.quick:
                 max_tokens = 16
-            sampled = args.temperature > 0
             reference = None if sampled else one_kernel_greedy(proofreader, prompt, max_tokens, email, prefix)
             for round_ in range(args.rounds):
                 order = ("greedy", "draft_verify") if (index + round_) % 2 == 0 else ("draft_verify", "greedy")
@@ -128,10 +128,9 @@ def main(argv: list[str] | None = None) -> dict:
                 for method, row in pair.items():
                     row.pop("text")
                     rows[method].append(row)
-        compared = bool(identical)  # sampled outputs are not compared (see the module docstring)
-        entry = {"source": source, "emails": len(batch), "rounds": args.rounds, "identical": all(identical) if compared else None,
-                 "identical_count": f"{sum(identical)}/{len(identical)}" if compared else "not compared",
-                 "identical_one_kernel_count": f"{sum(one_kernel)}/{len(one_kernel)}" if compared else "not compared",
+        entry = {"source": source, "emails": len(batch), "rounds": args.rounds, "identical": None if sampled else all(identical),
+                 "identical_count": "not compared" if sampled else f"{sum(identical)}/{len(identical)}",
+                 "identical_one_kernel_count": "not compared" if sampled else f"{sum(one_kernel)}/{len(one_kernel)}",
                  "time_ratio_p50": statistics.median(pairs), "time_ratio_all": pairs}
         for method, method_rows in rows.items():
             entry[method] = {
