@@ -129,6 +129,7 @@ def indicators_html(scores: Scores | None, heading: str) -> str:
     if scores is None:
         return f"<div class='indicator'><strong>{html.escape(heading)}</strong> <span>—</span></div>"
     sentiment, politeness = scores.sentiment, scores.politeness
+    rated = "" if politeness.rating is None else f"; people would rate it {politeness.rating:.1f}/5"
     reasons = "".join(
         f"<li class='{r.effect}'>{'✓' if r.effect == 'polite' else '✗'} {html.escape(r.strategy.replace('_', ' '))}"
         + (f": “{html.escape(r.evidence)}”" if r.evidence else "")
@@ -141,7 +142,7 @@ def indicators_html(scores: Scores | None, heading: str) -> str:
         f"<span><span class='emoji'>{sentiment.emoji}</span> sentiment: {html.escape(sentiment.label)}"
         f" ({sentiment.value:+.2f})</span>"
         f"<span><span class='emoji'>{politeness.emoji}</span> politeness: {html.escape(politeness.label)}"
-        f" ({politeness.value:.0%} polite)</span></div>"
+        f" ({politeness.value:.0%} polite{rated})</span></div>"
         + (f"<ul class='reasons'>{reasons}</ul>" if reasons else "")
     )
 

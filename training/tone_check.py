@@ -9,7 +9,8 @@ Takes the `--n` least polite emails (by their human rating) of the held-out scen
 the backend's real `Proofreader` and reports:
 - the share judged politer by the politeness scorer (its value went up) and by VADER (its compound
   went up): two judges, because a model trained against one scorer's tone note could learn to please
-  that scorer; VADER was never trained on anything here;
+  that scorer; VADER was never trained on anything here; also by the email rating (how people would rate
+  the email, backend/scoring/email_rating.py, fit on the other scenarios), which no tone note reads;
 - the share of the email's content words (not function words) still in the output;
 and, on clean AESLC dev emails (training.evaluate.clean_emails), the share returned unchanged.
 Writes results.json (numbers and email ids only, never text) to `--out`.
@@ -74,6 +75,8 @@ def check(proofreader, cases: list[Case], clean: list[str]) -> dict:
             "label_before": before.label, "label_after": after.label,
             "vader_before": vader_before, "vader_after": vader_after,
             "politer_by_scorer": after.value > before.value, "politer_by_vader": vader_after > vader_before,
+            # the email rating (fit on the other scenarios): None for a text too short to rate
+            "rating_before": before.rating, "rating_after": after.rating,
             "content_words_kept": round(content_kept(case.text, result.corrected), 4),
             "kept_original": any(f.guarded for f in result.fallbacks),
             "seconds": round(time.perf_counter() - started, 2),
@@ -89,6 +92,8 @@ def check(proofreader, cases: list[Case], clean: list[str]) -> dict:
         "politer_by_scorer": share("politer_by_scorer"),
         "politer_by_vader": share("politer_by_vader"),
         "politer_by_both": sum(c["politer_by_scorer"] and c["politer_by_vader"] for c in per_case) / n,
+        "politer_by_rating": sum(c["rating_before"] is not None and c["rating_after"] is not None
+                                 and c["rating_after"] > c["rating_before"] for c in per_case) / n,
         "content_words_kept": sum(c["content_words_kept"] for c in per_case) / n,
         "changed": share("changed"),
         "kept_original_by_guards": share("kept_original"),
@@ -103,7 +108,8 @@ def check(proofreader, cases: list[Case], clean: list[str]) -> dict:
 
 def report(results: dict) -> str:
     rows = [("judged politer by the politeness scorer", "politer_by_scorer"), ("judged politer by VADER", "politer_by_vader"),
-            ("judged politer by both", "politer_by_both"), ("content words kept", "content_words_kept"),
+            ("judged politer by both", "politer_by_both"), ("rated politer by the email rating", "politer_by_rating"),
+            ("content words kept", "content_words_kept"),
             ("changed at all", "changed"), ("rewrite refused by a guard", "kept_original_by_guards"),
             ("labelled rude before", "rude_before"), ("labelled rude after", "rude_after"),
             (f"clean AESLC emails unchanged (of {results['clean_emails']})", "clean_unchanged")]

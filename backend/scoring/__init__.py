@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from backend.scoring.email_rating import EmailRater
 from backend.scoring.embedding import SentenceEmbedder, shared_embedder
 from backend.scoring.politeness import PolitenessClassifier
 from backend.scoring.sentiment import SentimentClassifier
 from backend.scoring.text_units import units as split_units
-from backend.scoring.types import Reason, Score, Scores
+from backend.scoring.types import PolitenessScore, Reason, Score, Scores
 
 if TYPE_CHECKING:
     from backend.config import Settings
 
-__all__ = ["NeutralScorer", "Reason", "Score", "Scores", "Scorer"]
+__all__ = ["NeutralScorer", "PolitenessScore", "Reason", "Score", "Scores", "Scorer"]
 
 
 class Scorer:
@@ -29,7 +30,7 @@ class Scorer:
         embedder = embedder or shared_embedder(settings)
         self._embedder = embedder
         self._sentiment = SentimentClassifier(embedder)
-        self._politeness = PolitenessClassifier(embedder, without_evidence=settings.rude_without_evidence())
+        self._politeness = PolitenessClassifier(embedder, without_evidence=settings.rude_without_evidence(), rater=EmailRater())
 
     def score(self, text: str) -> Scores:
         units = split_units(text)
@@ -47,5 +48,5 @@ class NeutralScorer:
     def score(self, text: str) -> Scores:
         return Scores(
             sentiment=Score(value=0.0, label="neutral", emoji="😐"),
-            politeness=Score(value=0.5, label="neutral", emoji="😐"),
+            politeness=PolitenessScore(value=0.5, label="neutral", emoji="😐"),
         )

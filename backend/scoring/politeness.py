@@ -8,11 +8,12 @@ from __future__ import annotations
 import numpy as np
 
 from backend.scoring import strategies
+from backend.scoring.email_rating import EmailRater
 from backend.scoring.embedding import SentenceEmbedder, shared_embedder
 from backend.scoring.features import politeness_matrix
 from backend.scoring.linear import LinearHead
 from backend.scoring.text_units import units as split_units
-from backend.scoring.types import Reason, Score
+from backend.scoring.types import PolitenessScore, Reason
 
 EMOJI = {"rude": "😠", "neutral": "😐", "polite": "😊"}
 # Different accusing or criticising phrases that make an email rude whatever its score (strategies.criticisms).
@@ -24,7 +25,7 @@ def aggregate(unit_logits: np.ndarray, email_logit: float, min_weight: float) ->
     return float(min_weight * unit_logits.min() + (1.0 - min_weight) * email_logit)
 
 
-def email_features(units: list[str], embeddings: np.ndarray) -> np.ndarray:
+def whole_email_row(units: list[str], embeddings: np.ndarray) -> np.ndarray:
     """The whole email as one request: strategies and VADER of all its sentences, and the mean of
     their embeddings (renormalised; free, unlike a second encoder pass over the whole text)."""
     mean = embeddings.mean(axis=0)
@@ -40,8 +41,9 @@ def rude_without_evidence(probability: float, words: int, alone_below: float, mi
 class PolitenessClassifier:
     def __init__(self, embedder: SentenceEmbedder | None = None, head: LinearHead | None = None,
                  without_evidence: tuple[float, int] = (0.0, 0),
-                 threats: tuple[LinearHead | str, ...] = ("criticism", "demand")) -> None:
+                 threats: tuple[LinearHead | str, ...] = ("criticism", "demand"), rater: EmailRater | None = None) -> None:
         self._head = head or LinearHead.load("politeness")
+        self._rater = rater  # None: no email rating (training builds classifiers before the rating exists)
         # face-threat heads (training/classifiers/face_threats.py), or names of saved ones; (): the lexicon alone
         self._threats = [LinearHead.load(t) if isinstance(t, str) else t for t in threats]
         self._embedder = embedder or shared_embedder()
@@ -71,9 +73,9 @@ class PolitenessClassifier:
         sentences = self._sentences(text, units, embeddings)
         return 0.5 if sentences is None else self._probability(*sentences)
 
-    def _probability(self, units: list[str], embeddings: np.ndarray, features: np.ndarray) -> float:
-        email_logit = float(self._head.logits(email_features(units, embeddings))[0, 0])
-        z = aggregate(self._head.logits(features)[:, 0], email_logit, self.min_weight)
+    def _probability(self, units: list[str], embeddings: np.ndarray, features: np.ndarray, whole: np.ndarray | None = None) -> float:
+        whole = whole_email_row(units, embeddings) if whole is None else whole
+        z = aggregate(self._head.logits(features)[:, 0], float(self._head.logits(whole)[0, 0]), self.min_weight)
         return float(1.0 / (1.0 + np.exp(-z)))
 
     def threatening_sentence(self, units: list[str], features: np.ndarray, probability: float) -> Reason | None:
@@ -114,14 +116,19 @@ class PolitenessClassifier:
         present.sort(key=lambda r: (r.effect != "rude", -abs(self._strategy_weight.get(r.strategy, 0.0))))
         return present + missing
 
-    def score(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> Score:
+    def score(self, text: str, units: list[str] | None = None, embeddings: np.ndarray | None = None) -> PolitenessScore:
         sentences = self._sentences(text, units, embeddings)
-        p, threat = 0.5, None
+        p, threat, rating = 0.5, None, None
         if sentences is not None:
-            p = self._probability(*sentences)
-            threat = self.threatening_sentence(sentences[0], sentences[2], p)
+            units, embeddings, features = sentences
+            whole = whole_email_row(units, embeddings)
+            p = self._probability(units, embeddings, features, whole)
+            threat = self.threatening_sentence(units, features, p)
+            if self._rater is not None:
+                rating = self._rater.rate(features, whole, len(" ".join(units).split()))
+                rating = None if rating is None else round(rating, 2)
         reasons = self.reasons(text) if text.strip() else []
         if threat is not None and not any(r.present and r.strategy == threat.strategy for r in reasons):
             reasons.insert(0, threat)
         label = self.label(p, strategies.rude_evidence(reasons), len(text.split()), strategies.criticisms(text), threat is not None)
-        return Score(value=round(p, 4), label=label, emoji=EMOJI[label], reasons=reasons)
+        return PolitenessScore(value=round(p, 4), label=label, emoji=EMOJI[label], reasons=reasons, rating=rating)

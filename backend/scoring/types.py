@@ -23,6 +23,14 @@ class Score(BaseModel):
     reasons: list[Reason] = Field(default_factory=list)
 
 
+class PolitenessScore(Score):
+    rating: float | None = Field(
+        default=None,
+        description="how people would rate the email, 1 (impolite) to 5 (polite) (backend/scoring/email_rating.py); "
+        "none for a text under 30 words",
+    )
+
+
 class Scores(BaseModel):
     sentiment: Score
-    politeness: Score
+    politeness: PolitenessScore

@@ -50,5 +50,8 @@ test("scores show emoji, label and value before and after, with politeness reaso
   assert.match(pol.querySelector(".after").textContent, /^😊 polite \(80%\)/);
   assert.equal(pol.querySelector(".before li.rude").textContent, "− direct command “send”");
   assert.equal(formatScore("sentiment", r.scores_after.sentiment), "🙂 positive (+0.20)");
+  // the email rating shows when the backend sends one (texts of 30+ words), and never on sentiment
+  assert.equal(formatScore("politeness", { ...r.scores_after.politeness, rating: 3.46 }), "😊 polite (80%; rated 3.5/5)");
+  assert.equal(formatScore("politeness", { ...r.scores_after.politeness, rating: null }), "😊 polite (80%)");
   assert.equal(reasonText({ strategy: "please", effect: "polite", present: false, evidence: "" }), "○ please (missing)");
 });

@@ -1,7 +1,7 @@
 import pytest
 
 from backend import prompts
-from backend.scoring.types import Reason, Score, Scores
+from backend.scoring.types import PolitenessScore, Reason, Score, Scores
 
 pytestmark = pytest.mark.fast
 
@@ -9,7 +9,7 @@ pytestmark = pytest.mark.fast
 def _scores(politeness_label="neutral", reasons=()):
     return Scores(
         sentiment=Score(value=0.0, label="neutral", emoji="😐"),
-        politeness=Score(value=0.2 if politeness_label == "rude" else 0.5, label=politeness_label, emoji="😐", reasons=list(reasons)),
+        politeness=PolitenessScore(value=0.2 if politeness_label == "rude" else 0.5, label=politeness_label, emoji="😐", reasons=list(reasons)),
     )
 
 

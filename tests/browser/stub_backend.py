@@ -15,7 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from backend.api.schemas import Health, QueueState
-from backend.scoring import Reason, Score, Scores
+from backend.scoring import PolitenessScore, Reason, Score, Scores
 from backend.types import ModelInfo
 from tests.fakes import make_result
 
@@ -35,7 +35,7 @@ def scores(text: str) -> Scores:
     gratitude = [Reason(strategy="gratitude", effect="polite", present=True, evidence="thanks")]
     return Scores(
         sentiment=Score(value=0.3, label="positive", emoji="🙂"),
-        politeness=Score(
+        politeness=PolitenessScore(
             value=0.8 if polite else 0.45,
             label="polite" if polite else "neutral",
             emoji="😊" if polite else "😐",

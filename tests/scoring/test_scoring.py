@@ -19,7 +19,7 @@ CHECK_SET = [json.loads(line) for line in (Path(__file__).parent / "email_check_
 
 
 def test_weights_are_small_committed_files():
-    for name in ("politeness", "criticism", "demand", "sentiment"):
+    for name in ("politeness", "criticism", "demand", "sentiment", "email_sentence_heads", "email_rating"):
         path = WEIGHTS_DIR / f"{name}.npz"
         assert path.exists() and path.stat().st_size < 100_000
         head = LinearHead.load(name)
@@ -33,8 +33,15 @@ def test_heads_were_trained_on_the_committed_encoder_adapter():
     from backend.model_files import ENCODER_ADAPTER, file_sha256
 
     adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
-    heads = ("politeness", "criticism", "demand", "sentiment")
+    heads = ("politeness", "criticism", "demand", "sentiment", "email_sentence_heads", "email_rating")
     assert [LinearHead.load(name).meta.get("encoder_adapter_sha256") for name in heads] == [adapter] * len(heads)
+
+
+def test_the_email_rating_reads_the_served_politeness_head():
+    # its first sentence head is the politeness head it was fit with: a politeness head retrained alone would
+    # feed the rating's email head logits it never saw (training.classifiers.train rebuilds both)
+    politeness, sentence_heads = LinearHead.load("politeness"), LinearHead.load("email_sentence_heads")
+    assert np.array_equal(sentence_heads.coef[0], politeness.coef[0]) and sentence_heads.intercept[0] == politeness.intercept[0]
 
 
 def test_serving_needs_neither_torch_nor_sklearn():
@@ -257,3 +264,38 @@ def test_a_cold_email_without_rude_words_is_rude_only_when_the_score_alone_may_s
     short = "Your report was late and the numbers were wrong."
     assert calibrated.score(short).politeness.value < 0.26
     assert calibrated.score(short).politeness.label == "neutral"
+
+
+# The same message, curt and accusing vs courteous, at the length of the rated emails (38-200 words); hand-written
+# for this test, never trained on.
+RATED_PAIRS = [
+    ("Dana,\nThe quarterly report you sent is late again and full of mistakes. I have told you twice already that the numbers "
+     "must be checked before anything goes out. Fix the sales table and send it back today. I do not want to explain this "
+     "to the board a third time.\nMark",
+     "Hi Dana,\nThank you for sending the quarterly report. I noticed a few figures in the sales table that do not match "
+     "our records, so could you please take another look at them? If you could send the updated version today, that would "
+     "be a great help before the board meeting. Let me know if I can help.\nBest,\nMark"),
+    ("Team,\nNobody has updated the project tracker in two weeks. This is unacceptable. I expect every task to have a status "
+     "by tomorrow morning, no excuses. If I have to chase anyone again about this, it will go in your review.\nLee",
+     "Hi team,\nI hope your week is going well. I noticed the project tracker has not been updated for a couple of weeks, "
+     "and it would really help me to see where everything stands. Could you please add a status to your tasks by tomorrow "
+     "morning? Thanks so much for your help with this.\nLee"),
+]
+
+
+def test_the_email_rating_rates_a_curt_email_below_its_courteous_version(scorer: Scorer):
+    for rude, polite in RATED_PAIRS:
+        low, high = scorer.score(rude).politeness.rating, scorer.score(polite).politeness.rating
+        assert low is not None and high is not None and 1.0 <= low < high <= 5.0, (low, high)
+
+
+def test_the_email_rating_leaves_short_texts_unrated(scorer: Scorer):
+    # under 30 words the model guesses (the rated emails have 38-200): no number is better than a wrong one
+    for text in ("Send me the report now.", "Hi Sam,\nCould you send me the report by Friday?\nThanks,\nDana", ""):
+        assert scorer.score(text).politeness.rating is None
+    assert scorer.score(RATED_PAIRS[0][1]).sentiment.model_dump().keys() == {"value", "label", "emoji", "reasons"}
+
+
+def test_the_email_rating_ignores_the_header_block(scorer: Scorer):
+    body = RATED_PAIRS[1][0]
+    assert scorer.score("Subject: Project tracker\nTo: team@example.com\n\n" + body).politeness.rating == scorer.score(body).politeness.rating

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -87,6 +88,7 @@ def test_proofread_streams_into_the_page_and_shows_indicators(page, space_url):
     before = page.locator("#indicators-before").inner_text()
     after = page.locator("#indicators-after").inner_text()
     assert "politeness" in before and "sentiment" in before
+    assert re.search(r"people would rate it [1-5]\.\d/5", before)  # the email rating: this draft is long enough
     assert page.locator("#indicators-before li").count() >= 1  # the politeness reasons
     assert "politeness" in after
     corrected = page.locator("#corrected textarea").input_value().lower()

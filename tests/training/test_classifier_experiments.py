@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from backend.scoring.email_rating import SENTENCE_OUTPUTS, email_features, feature_names
 from backend.scoring.linear import LinearHead
 from training.classifiers import email_politeness as EP
 from training.classifiers.sentiment import disjoint_from
@@ -16,14 +17,15 @@ def test_sst2_training_part_drops_parents_and_children_of_held_out_phrases():
 
 def test_email_features_follow_their_names():
     dim = EP.politeness_matrix(["Thanks!"], np.zeros((1, 384), dtype=np.float32)).shape[1]
-    heads = LinearHead(np.zeros((len(EP.SENTENCE_OUTPUTS), dim)), np.arange(len(EP.SENTENCE_OUTPUTS), dtype=float),
-                       list(EP.SENTENCE_OUTPUTS), {})
+    heads = LinearHead(np.zeros((len(SENTENCE_OUTPUTS), dim)), np.arange(len(SENTENCE_OUTPUTS), dtype=float),
+                       list(SENTENCE_OUTPUTS), {})
     sentences, whole = EP.feature_rows(["Hi Sam, send it.", "Thanks!"], np.eye(2, 384, dtype=np.float32))
-    features = EP.email_features(sentences, whole, heads)
-    names = EP.email_feature_names()
+    features = email_features(sentences, whole, heads, words=6)
+    names = feature_names()
     assert features.shape == (len(names),)
     assert features[names.index("email_rating_mean")] == 1.0  # the second head's constant output
     assert features[names.index("share_gratitude")] == 0.5  # one sentence of two says thanks
+    assert features[names.index("log_words")] == np.float32(np.log1p(6))
 
 
 def test_a_near_constant_feature_gets_no_weight_when_folded():

@@ -4,7 +4,8 @@
     python -m training.classifiers.train --no-write # evaluate only
 
 Data are read from Settings.data_dir (../shared/data; PROOFREAD_DATA_DIR overrides); embeddings are cached under
-training/build/classifiers. Outputs: backend/scoring/weights/{politeness,sentiment}.npz,
+training/build/classifiers. Outputs: backend/scoring/weights/{politeness,sentiment,criticism,demand}.npz, the
+email rating's email_sentence_heads.npz and email_rating.npz (training/classifiers/email_politeness.py),
 backend/scoring/weights/metrics.json and the metrics section of backend/scoring/MODEL_CARD.md.
 """
 
@@ -34,6 +35,7 @@ from backend.scoring.politeness import PolitenessClassifier
 from backend.scoring.text_units import units as split_units
 from training.classifiers import face_threats as T
 from training.classifiers import data as D
+from training.classifiers import email_politeness as EP
 from training.classifiers import sentiment as S
 from training.classifiers.scaling import Standardiser
 
@@ -251,6 +253,21 @@ def table(m: dict) -> str:
                  if "impolite" in c else f"{c['labelled_rude']}/{c['texts']}" for c in rows.values()]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
+    r = p["email_rating"]
+    cv, held, a_, c_ = r["all_240_grouped_cv"], r["held_out_scenarios_13_24"], r["aeslc_dev_random"], r["check_set_unfloored"]
+    lines += ["### Email rating: how people would rate the email, 1-5 (training/classifiers/email_politeness.py)", "",
+              "Spearman against the mean of the three human politeness dimensions of the rated emails (the served "
+              f"model is fit on scenarios 1-12 and {r['anchor_weight']}-weighted anchors; see the model card).", "",
+              "| scorer | all 240, leave one scenario out | scenarios 13-24, held out from the served fit |", "|---|---|---|",
+              f"| email rating | {cv['email_rating']:.3f} | {held['email_rating_served']:.3f} |",
+              f"| P(polite), served score | {cv['served_p_polite']:.3f} | {held['served_p_polite']:.3f} |",
+              f"| VADER compound | {cv['vader']:.3f} | {held['vader']:.3f} |", "",
+              f"Texts of {r['min_words']}+ words are rated; under 2.5 (impolite): AESLC dev, random {a_['n']}: {a_['rated']} rated, "
+              f"{100 * a_['under_2.5']:.1f}% of them (median {a_['median']}); JFLEG validation sentences: {r['jfleg_validation']['rated']} "
+              f"of {r['jfleg_validation']['n']} rated. Why the floor: the hand-written check set (6-42 words), rated regardless of "
+              f"length, has mean ratings " + ", ".join(f"{k} {v}" for k, v in c_["mean_rating"].items())
+              + f"; rude below neutral {100 * c_['rude_below_neutral']:.0f}% (Spearman with rude < neutral < polite "
+              f"{c_['spearman']:.2f}; P(polite): see the check-set table).", ""]
     a = p["aeslc"]
     lines += [f"Real business emails (AESLC dev, random {a['n']}): {a['rude']:.1f}% labelled rude, {a['neutral']:.1f}% neutral, {a['polite']:.1f}% polite "
               f"(rude = P(polite) < {m['config']['rude_below']} and a rude strategy found, or a face-threat head, or P(polite) < "
@@ -292,6 +309,8 @@ def main(argv: list[str] | None = None) -> dict:
     clf = PolitenessClassifier(head=head, threats=tuple(threat_heads), without_evidence=Settings().rude_without_evidence())
     pol["email_check"] = email_check(cfg, clf, sets)
     pol["aeslc"] = aeslc_rude_share(cfg, clf)
+    print("email rating", flush=True)
+    pol["email_rating"], rating_sentence_heads, rating_head = EP.run(head)
     print("sentiment", flush=True)
     sen, sen_head = sentiment(cfg)
     metrics = {"config": cfg.__dict__, "politeness": pol, "sentiment": sen, "seconds": round(time.time() - t0, 1)}
@@ -300,7 +319,8 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.no_write:
         # The heads read the adapted encoder's vectors: a test checks they were trained on the committed adapter
         adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
-        named = [("politeness", head), ("sentiment", sen_head), *((h.name, t) for h, t in zip(settings.heads, threat_heads))]
+        named = [("politeness", head), ("sentiment", sen_head), *((h.name, t) for h, t in zip(settings.heads, threat_heads)),
+                 ("email_sentence_heads", rating_sentence_heads), ("email_rating", rating_head)]
         for name, trained in named:
             trained.meta["encoder_adapter_sha256"] = adapter
             trained.save(name)

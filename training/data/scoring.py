@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 
-from backend.scoring.types import Reason, Score, Scores
+from backend.scoring.types import PolitenessScore, Reason, Score, Scores
 
 _STRATEGIES = [
     ("gratitude", "polite", r"\b(thanks|thank you|appreciate)\b", 1.2),
@@ -47,7 +47,7 @@ class LexicalScorer:
                 reasons.append(Reason(strategy=name, effect=effect, evidence=match.group(0).strip()))
         p = 1.0 / (1.0 + math.exp(-logit))
         plabel = "polite" if p >= 0.6 else "rude" if p <= 0.4 else "neutral"
-        politeness = Score(value=p, label=plabel, emoji={"polite": "😊", "rude": "😠", "neutral": "😐"}[plabel], reasons=reasons)
+        politeness = PolitenessScore(value=p, label=plabel, emoji={"polite": "😊", "rude": "😠", "neutral": "😐"}[plabel], reasons=reasons)
         return Scores(sentiment=sentiment, politeness=politeness)
 
 
@@ -72,12 +72,12 @@ def as_rude(scores: Scores, strategies: list[str]) -> Scores:
     reasons = [r for r in scores.politeness.reasons if r.effect == "rude" and r.present]
     if not reasons:
         reasons = [Reason(strategy=s, effect="rude", present=True) for s in strategies]
-    politeness = Score(value=min(scores.politeness.value, 0.2), label="rude", emoji="😠", reasons=reasons)
+    politeness = PolitenessScore(value=min(scores.politeness.value, 0.2), label="rude", emoji="😠", reasons=reasons)
     return Scores(sentiment=scores.sentiment, politeness=politeness)
 
 
 def as_not_rude(scores: Scores) -> Scores:
     if scores.politeness.label != "rude":
         return scores
-    politeness = Score(value=0.5, label="neutral", emoji="😐", reasons=[r for r in scores.politeness.reasons if r.effect != "rude"])
+    politeness = PolitenessScore(value=0.5, label="neutral", emoji="😐", reasons=[r for r in scores.politeness.reasons if r.effect != "rude"])
     return Scores(sentiment=scores.sentiment, politeness=politeness)

@@ -5,7 +5,9 @@ const signed = (v) => (v > 0 ? `+${v.toFixed(2)}` : v.toFixed(2));
 
 export function formatScore(kind, score) {
   const value = kind === "politeness" ? pct(score.value) : signed(score.value);
-  return `${score.emoji} ${score.label} (${value})`;
+  // the email rating: how people would rate the email (1-5); the backend leaves it out for short texts
+  const rated = kind === "politeness" && typeof score.rating === "number" ? `; rated ${score.rating.toFixed(1)}/5` : "";
+  return `${score.emoji} ${score.label} (${value}${rated})`;
 }
 
 export function reasonText(reason) {
