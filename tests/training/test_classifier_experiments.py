@@ -1,9 +1,10 @@
-"""Pure parts of the email-politeness and sentiment experiments (training/classifiers)."""
+"""The email-politeness and sentiment experiments (training/classifiers): pure logic, and a tiny fit on the real data."""
 
 import numpy as np
 
 from backend.scoring.email_rating import SENTENCE_OUTPUTS, email_features, feature_names
 from backend.scoring.linear import LinearHead
+from training.classifiers import data as D
 from training.classifiers import email_politeness as EP
 from training.classifiers.sentiment import disjoint_from
 
@@ -64,3 +65,26 @@ def test_the_face_threat_thresholds_find_the_most_impolite_emails_within_the_fal
     # unless it labels learner sentences rude: 4 of 300 is over the same 1% budget
     grid[0]["learner_labelled_rude"] = 4
     assert choose(grid, lexicon_acceptable=0, lexicon_business=10, business=300, settings=settings, lexicon_learner=0, learner=300) == grid[2]
+
+
+def test_the_anchor_weight_is_the_first_that_keeps_every_check_sample_in_the_budget():
+    cfg = EP.EmailSettings(max_impolite_share=0.05)
+    assert not EP.within_budget({"rated_under_2.5": {"business": 0.02, "learner": 0.09}}, cfg)  # one sample over is enough
+    assert EP.within_budget({"rated_under_2.5": {"business": 0.05, "learner": 0.0}}, cfg)
+
+
+def test_anchors_pull_unrated_texts_to_the_anchor_rating_and_the_model_still_ranks_rated_emails():
+    """A tiny fit on the real rated emails (3 scenarios) and 20 real AESLC anchors: the weighted anchors move their
+    own predictions toward 3.0, and the fit still rates each scenario's emails in the people's order."""
+    from scipy.stats import spearmanr
+
+    cfg = EP.EmailSettings(inner_folds=3, email_alphas=(3.0,))
+    rated = EP.prepare()
+    rows = np.where(np.isin(rated.seeds, [1, 2, 3]))[0]
+    anchor_rows = EP.texts(D.random_emails("train", 20), "test_email_rating_anchors")
+    stanford = LinearHead.load("politeness")
+    without = EP.predict(*EP.fit(stanford, rated, rows, cfg), anchor_rows)
+    heads, email_head = EP.fit(stanford, rated, rows, cfg, EP.Anchors(anchor_rows, 3.0, 1.0))
+    with_anchors = EP.predict(heads, email_head, anchor_rows)
+    assert np.abs(with_anchors - 3.0).mean() < np.abs(without - 3.0).mean()
+    assert spearmanr(EP.predict(heads, email_head, rated.rows, rows), rated.ratings[rows]).statistic > 0.6  # measured 0.79

@@ -111,6 +111,19 @@ def random_emails(split: str, n: int) -> list[str]:
     return random.Random(0).sample([b for b in emails(split) if b.strip()], n)
 
 
+def learner_sentences() -> list[str]:
+    """Write & Improve train learner sentences (as written, errors included)."""
+    from training.data.gec_corpora import load_wi
+
+    return [p.source for p in load_wi()]
+
+
+def random_learner_sentences(n: int) -> list[str]:
+    """`n` learner sentences, the same ones on every run: short plain texts score low, so the rude label and the
+    email rating are checked on them."""
+    return random.Random(0).sample(learner_sentences(), n)
+
+
 def embed_cached(texts: list[str], name: str, embedder=None) -> np.ndarray:
     """Sentence embeddings of `texts` by `embedder` (default: the served encoder), cached under
     training/build by a hash of the texts and the encoder."""

@@ -125,27 +125,19 @@ def prepare() -> RatedEmails:
     )
 
 
-def learner_sentences() -> list[str]:
-    from training.data.gec_corpora import load_wi
-
-    return [p.source for p in load_wi()]
-
-
 def anchor_texts(cfg: EmailSettings) -> Texts:
     business = set(D.random_emails("train", cfg.business_check))
     emails = [b for b in D.emails("train") if b.strip() and b not in business]
-    learners = learner_sentences()
-    checked = set(random.Random(0).sample(learners, cfg.learner_check))
-    learners = [s for s in learners if s not in checked]
+    checked = set(D.random_learner_sentences(cfg.learner_check))
+    learners = [s for s in D.learner_sentences() if s not in checked]
     chosen = random.Random(1).sample(emails, cfg.anchor_emails) + random.Random(1).sample(learners, cfg.anchor_sentences)
     return texts(chosen, "email_rating_anchors")
 
 
 def check_texts(cfg: EmailSettings) -> dict[str, Texts]:
     """Unrated real texts the anchors must not make impolite: the samples the rude label is checked on."""
-    learners = random.Random(0).sample(learner_sentences(), cfg.learner_check)
     return {"business": texts(D.random_emails("train", cfg.business_check), "aeslc_train_any"),
-            "learner": texts(learners, "wi_train_sample")}
+            "learner": texts(D.random_learner_sentences(cfg.learner_check), "wi_train_sample")}
 
 
 @dataclass(frozen=True)
@@ -242,6 +234,11 @@ def _spearman(a, b) -> float:
     return round(float(spearmanr(a, b).statistic), 3)
 
 
+def within_budget(point: dict, cfg: EmailSettings) -> bool:
+    """An anchor weight is kept when every check sample has at most max_impolite_share of its rated texts under 2.5."""
+    return max(point["rated_under_2.5"].values()) <= cfg.max_impolite_share
+
+
 def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, LinearHead, LinearHead]:
     """(metrics, sentence heads, email head): the anchor weight chosen on scenarios 1-12, the served
     model fit on them, and every measure of it."""
@@ -263,18 +260,16 @@ def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, L
         long_enough = [i for i in range(len(rows)) if rows.words[i] >= cfg.min_words]
         return round(float(np.mean(predict(heads, email_head, rows, long_enough) < cfg.rude_below)), 4) if long_enough else 0.0
 
-    grid, anchors = [], None
+    grid = []
     for weight in cfg.anchor_weights:
-        candidate = Anchors(anchor_rows, cfg.anchor_rating, weight)
-        heads, email_head = fit(stanford, rated, calibration, cfg, candidate)
-        shares = {name: impolite_share(heads, email_head, rows) for name, rows in checks.items()}
-        grid.append({"weight": weight, "rated_under_2.5": shares,
+        heads, email_head = fit(stanford, rated, calibration, cfg, Anchors(anchor_rows, cfg.anchor_rating, weight))
+        grid.append({"weight": weight, "rated_under_2.5": {name: impolite_share(heads, email_head, rows) for name, rows in checks.items()},
                      "held_out_mean_rating_under_2.5": round(float(predict(heads, email_head, rated.rows, held_out)[gold[held_out] < cfg.rude_below].mean()), 2)})
-        if max(shares.values()) <= cfg.max_impolite_share:
-            anchors = candidate
+        if within_budget(grid[-1], cfg):
             break
-    if anchors is None:
+    if not within_budget(grid[-1], cfg):
         raise SystemExit(f"no anchor weight keeps the check samples under {cfg.max_impolite_share:.0%} impolite: {grid}")
+    anchors = Anchors(anchor_rows, cfg.anchor_rating, grid[-1]["weight"])
     heads, email_head = fit(stanford, rated, calibration, cfg, anchors)
 
     cv = grouped_cv(stanford, rated, cfg, anchors)

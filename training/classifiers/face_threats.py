@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import random
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -45,7 +44,6 @@ from backend.scoring.linear import LinearHead
 from backend.scoring.politeness import PolitenessClassifier
 from training.classifiers import data as D
 from training.classifiers.scaling import Standardiser
-from training.data.gec_corpora import load_wi
 from training.data.email_tone_pairs import CHECK_SEEDS, TRAINING_SEEDS
 
 IMPOLITE_BELOW = 2.5  # mean human rating (1 impolite ... 5 polite)
@@ -157,8 +155,7 @@ def run(settings: ThreatSettings, politeness_head: LinearHead | None = None) -> 
     # the check takes every kind and length of email users send (forwards, notices, long memos, terse notes), not
     # only short clean-looking ones: a head reads every sentence, so long emails give it the most chances to fire
     check_business = _emails(D.random_emails("train", settings.business_check), "aeslc_train_any", politeness)
-    learner_texts = [p.source for p in random.Random(0).sample(load_wi(), settings.learner_check)]
-    check_learner = _emails(learner_texts, "wi_train_sample", politeness)
+    check_learner = _emails(D.random_learner_sentences(settings.learner_check), "wi_train_sample", politeness)
     calibration = _emails([e.text for e in rated if e.seed in TRAINING_SEEDS], "rated_training_seeds", politeness,
                           [e.rating for e in rated if e.seed in TRAINING_SEEDS], [e.seed for e in rated if e.seed in TRAINING_SEEDS])
 
