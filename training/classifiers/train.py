@@ -257,7 +257,7 @@ def table(m: dict) -> str:
     cv, held, a_, c_ = r["all_240_grouped_cv"], r["held_out_scenarios_13_24"], r["aeslc_dev_random"], r["check_set_unfloored"]
     lines += ["### Email rating: how people would rate the email, 1-5 (training/classifiers/email_politeness.py)", "",
               "Spearman against the mean of the three human politeness dimensions of the rated emails (the served "
-              f"model is fit on scenarios 1-12 and {r['anchor_weight']}-weighted anchors; see the model card).", "",
+              f"model is fit on scenarios 1-12 and {r['anchor_weight']}-weighted anchors; see 'Whole emails rated by people' below).", "",
               "| scorer | all 240, leave one scenario out | scenarios 13-24, held out from the served fit |", "|---|---|---|",
               f"| email rating | {cv['email_rating']:.3f} | {held['email_rating_served']:.3f} |",
               f"| P(polite), served score | {cv['served_p_polite']:.3f} | {held['served_p_polite']:.3f} |",
