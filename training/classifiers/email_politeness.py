@@ -38,7 +38,7 @@ from sklearn.pipeline import make_pipeline
 from backend.scoring.email_rating import HIGHEST, LOWEST, SENTENCE_OUTPUTS, email_features, feature_names
 from backend.scoring.features import politeness_matrix
 from backend.scoring.linear import LinearHead
-from backend.scoring.politeness import whole_email_row
+from backend.scoring.politeness import aggregate, whole_email_row
 from training.classifiers import data as D
 from training.classifiers.scaling import Standardiser
 from training.data.email_tone_pairs import CHECK_SEEDS, TRAINING_SEEDS
@@ -125,19 +125,13 @@ def prepare() -> RatedEmails:
     )
 
 
-def anchor_texts(cfg: EmailSettings) -> Texts:
-    business = set(D.random_emails("train", cfg.business_check))
+def anchor_texts(cfg: EmailSettings, business_check: list[str], learner_check: list[str]) -> Texts:
+    """Unrated AESLC train emails and learner sentences, none of them in the check samples."""
+    business, checked = set(business_check), set(learner_check)
     emails = [b for b in D.emails("train") if b.strip() and b not in business]
-    checked = set(D.random_learner_sentences(cfg.learner_check))
     learners = [s for s in D.learner_sentences() if s not in checked]
     chosen = random.Random(1).sample(emails, cfg.anchor_emails) + random.Random(1).sample(learners, cfg.anchor_sentences)
     return texts(chosen, "email_rating_anchors")
-
-
-def check_texts(cfg: EmailSettings) -> dict[str, Texts]:
-    """Unrated real texts the anchors must not make impolite: the samples the rude label is checked on."""
-    return {"business": texts(D.random_emails("train", cfg.business_check), "aeslc_train_any"),
-            "learner": texts(D.random_learner_sentences(cfg.learner_check), "wi_train_sample")}
 
 
 @dataclass(frozen=True)
@@ -225,8 +219,9 @@ def grouped_cv(stanford: LinearHead, data: RatedEmails, cfg: EmailSettings, anch
 
 
 def stanford_score(stanford: LinearHead, rows: Texts) -> np.ndarray:
-    """The served P(polite) logit: 0.5 x the rudest sentence's Stanford logit + 0.5 x the whole email's."""
-    return np.array([0.5 * stanford.logits(s)[:, 0].min() + 0.5 * stanford.logits(w)[0, 0]
+    """The served P(polite) logit of each text, aggregated as the politeness classifier does."""
+    min_weight = float(stanford.meta["min_weight"])
+    return np.array([aggregate(stanford.logits(s)[:, 0], float(stanford.logits(w)[0, 0]), min_weight)
                      for s, w in zip(rows.sentence_rows, rows.whole_rows)])
 
 
@@ -253,7 +248,10 @@ def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, L
     gold = rated.ratings
     calibration = np.where(np.isin(rated.seeds, list(TRAINING_SEEDS)))[0]
     held_out = np.where(np.isin(rated.seeds, list(CHECK_SEEDS)))[0]
-    anchor_rows, checks = anchor_texts(cfg), check_texts(cfg)
+    # Unrated real texts the anchors must not make impolite: the samples the rude label is checked on.
+    business_check, learner_check = D.random_emails("train", cfg.business_check), D.random_learner_sentences(cfg.learner_check)
+    anchor_rows = anchor_texts(cfg, business_check, learner_check)
+    checks = {"business": texts(business_check, "aeslc_train_any"), "learner": texts(learner_check, "wi_train_sample")}
 
     def impolite_share(heads, email_head, rows: Texts) -> float:
         """Share under 2.5 of the texts the served rating rates (min_words or more)."""
