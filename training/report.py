@@ -28,7 +28,14 @@ def bench_table(bench: dict) -> str:
             f"recorded {bench.get('recorded')}. Command: `{command}`.\n\n" + "\n".join(lines) + "\n")
 
 
-def run_section(run_dir: Path, plot_dir: Path) -> str:
+PROGRESS_KEYS = ("examples_seen", "tokens_seen", "train_seconds", "sessions")
+METRIC_KEYS = ("global_step", "bf16", "s_per_step", "tokens_per_s", "peak_rss_mb", "train_loss", "eval_loss",
+               "train_seconds_this_session", "resumed_from")
+
+
+def run_summary(run_dir: Path, plot_dir: Path) -> dict:
+    """What the results page shows of a training run, small enough to commit: a run folder (checkpoints, GBs)
+    stays on the machine that trained it, so the page is rebuilt from this summary (training/results/run-NAME.json)."""
     import shutil
 
     metrics = json.loads((run_dir / "metrics.json").read_text())
@@ -43,26 +50,52 @@ def run_section(run_dir: Path, plot_dir: Path) -> str:
     means = [(chunk[-1][0], round(sum(v for _, v in chunk) / len(chunk), 4)) for chunk in chunks]
     # run_info records the script path the run was started with; the README starts it as a module
     command = ("python -m training.train " + info["command"].split(" ", 1)[1].replace(" --resume", "")) if "command" in info else None
-    out = [f"Recipe `{info['recipe']['name']}` (base {info['recipe']['base']}), {info['train_examples']} training examples "
-           f"({info['train_tokens']} tokens, {info['completion_tokens']} with loss), data scorer: "
-           f"{info['data_manifest'].get('scorer')}, kinds: {info['data_manifest'].get('train_counts')}."
+    name = info["recipe"]["name"]
+    plot = None
+    if (run_dir / "loss.png").exists():
+        plot = plot_dir / f"{name}-loss.png"
+        shutil.copyfile(run_dir / "loss.png", plot)
+    return {"name": name, "base": info["recipe"]["base"], "train_examples": info["train_examples"],
+            "train_tokens": info["train_tokens"], "completion_tokens": info["completion_tokens"],
+            "scorer": info["data_manifest"].get("scorer"), "train_counts": info["data_manifest"].get("train_counts"),
+            "command": command, "all_sessions": {k: progress[k] for k in PROGRESS_KEYS if k in progress},
+            "metrics": {k: metrics[k] for k in METRIC_KEYS if k in metrics}, "loss_window": window,
+            "loss_means": means, "eval_losses": evals,
+            "loss_plot": f"{plot_dir.parent.name}/{plot_dir.name}/{plot.name}" if plot else None,
+            "summarised_from": f"training/runs/{run_dir.name}"}
+
+
+def run_section(summary: dict) -> str:
+    command = summary.get("command")
+    out = [f"Recipe `{summary['name']}` (base {summary['base']}), {summary['train_examples']} training examples "
+           f"({summary['train_tokens']} tokens, {summary['completion_tokens']} with loss), data scorer: "
+           f"{summary['scorer']}, kinds: {summary['train_counts']}."
            + (f" Command: `{command}` (add `--resume` to continue it in a later session)." if command else ""), "",
            "| metric | value |", "|---|---|"]
-    for key in ("examples_seen", "tokens_seen", "train_seconds", "sessions"):
-        if key in progress:
-            out.append(f"| {key} (all sessions) | {progress[key]} |")
-    if progress.get("train_seconds"):
-        out.append(f"| tokens/s (all sessions) | {progress['tokens_seen'] / progress['train_seconds']:.1f} |")
-    for key in ("global_step", "bf16", "s_per_step", "tokens_per_s", "peak_rss_mb", "train_loss", "eval_loss", "train_seconds_this_session", "resumed_from"):
-        if key in metrics:
-            out.append(f"| {key} | {metrics[key]} |")
-    out += ["", f"Training loss, mean of every {window} logged values (step, loss): {means}", "",
+    sessions = summary["all_sessions"]
+    out += [f"| {key} (all sessions) | {value} |" for key, value in sessions.items()]
+    if sessions.get("train_seconds"):
+        out.append(f"| tokens/s (all sessions) | {sessions['tokens_seen'] / sessions['train_seconds']:.1f} |")
+    out += [f"| {key} | {value} |" for key, value in summary["metrics"].items()]
+    means = [tuple(m) for m in summary["loss_means"]]
+    evals = [tuple(e) for e in summary["eval_losses"]]
+    out += ["", f"Training loss, mean of every {summary['loss_window']} logged values (step, loss): {means}", "",
             f"Validation loss by step: {evals}", ""]
-    if (run_dir / "loss.png").exists():
-        plot = plot_dir / f"{info['recipe']['name']}-loss.png"
-        shutil.copyfile(run_dir / "loss.png", plot)
-        out.append(f"Loss curve: `{plot_dir.parent.name}/{plot_dir.name}/{plot.name}`.")
+    if summary.get("loss_plot"):
+        out.append(f"Loss curve: `{summary['loss_plot']}`.")
     return "\n".join(out) + "\n"
+
+
+def load_run(path: Path, results_dir: Path) -> dict | None:
+    """A run's summary: from its run folder (refreshing training/results/run-NAME.json) when that folder is on this
+    machine, else from the committed summary."""
+    if path.is_dir():
+        if not (path / "metrics.json").exists():
+            return None
+        summary = run_summary(path, results_dir)
+        (results_dir / f"run-{summary['name']}.json").write_text(json.dumps(summary, indent=1) + "\n")
+        return summary
+    return json.loads(path.read_text())
 
 
 def sweep_section(path: Path, plot_dir: Path) -> list[str]:
@@ -75,6 +108,40 @@ def sweep_section(path: Path, plot_dir: Path) -> list[str]:
     plan = Path("training/recipes/sweeps") / f"{path.stem.removeprefix('sweep-')}.yaml"
     command = [f"Command: `python -m training.sweep --plan {plan}` (then copy its sweep.json here).", ""] if (REPO_ROOT / plan).exists() else []
     return [f"## Sweep: {path.stem} (`{path}`)", "", *command, markdown(state), f"Validation GLEU per rung: `{plot_path}`.", ""]
+
+
+def tone_check_command(results: dict, path: Path) -> str:
+    """The command that wrote a training.tone_check results file: as recorded, or rebuilt from what it records."""
+    if results.get("command"):
+        return f"`{results['command']}`"
+    adapter = results["model"].split(" + adapter ", 1)[1]
+    # the settings it records that differ from today's defaults, as the environment variables that set them
+    env = ""
+    if results.get("rude_without_evidence_below") not in (None, 0.07):
+        env += f"PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW={results['rude_without_evidence_below']} "
+    if results.get("tone_retries"):
+        env += f"PROOFREAD_TONE_RETRIES={results['tone_retries']} "
+    return (f"`{env}python -m training.tone_check --adapter {adapter} --n {results['cases']} --clean {results['clean_emails']} "
+            f"--out training/runs/{path.stem}` (rebuilt; it ran with the label, guards and serving code of its day)")
+
+
+def tone_check_section(paths: list[Path]) -> list[str]:
+    """The tone checks (issue 15), one row each: rows that share "rude before" ran with the same rude label."""
+    from training.tone_check import MEASURES, TARGETS
+
+    runs = [(path, json.loads(path.read_text())) for path in paths]
+    header = "| results file | " + " | ".join(column for _, _, column in MEASURES) + " |"
+    lines = [header, "|---|" + "---|" * len(MEASURES)]
+    for path, results in runs:
+        cells = [f"{100 * results[key]:.1f}%" if key in results else "-" for _, key, _ in MEASURES]
+        lines.append(f"| {path.stem} | " + " | ".join(cells) + " |")
+    targets = ", ".join(f"{label} >= {100 * TARGETS[key]:.0f}%" for label, key, _ in MEASURES if key in TARGETS)
+    return [f"## Tone check ({len(runs)} runs)", "",
+            f"The {runs[0][1]['cases']} least polite emails of the held-out scenarios 13-24 (by human rating) through the "
+            "backend's `Proofreader`, and clean AESLC dev emails. Each row ran with the code of its day: the rude label "
+            "decides which emails are asked to soften, so rows with another \"labelled rude before\" ran with another "
+            f"label. \"-\": not measured then. Targets: {targets}.", "", *lines, "",
+            "Commands:", "", *[f"- {path.name}: {tone_check_command(results, path)}" for path, results in runs], ""]
 
 
 def model_spec(model: dict) -> str:
@@ -131,13 +198,14 @@ def merge_results(paths: list[Path]) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", type=Path, nargs="*", default=[], help="training.bench_throughput JSON files, one table each")
-    parser.add_argument("--run", type=Path, nargs="*", default=[], help="training run folders, one section each")
+    parser.add_argument("--run", type=Path, nargs="*", default=[], help="training run folders (their summary is written to training/results/run-NAME.json) or such summaries, one section each")
     parser.add_argument("--eval", type=Path, nargs="+", action="append", default=[],
                         help="training.evaluate results on the same data, one table (repeat per table)")
     parser.add_argument("--verify", type=Path, help="JSON written by training.export --verify")
     parser.add_argument("--dev-eval", type=Path, nargs="+", action="append", default=[],
                         help="training.evaluate --split dev results of one comparison (repeat per comparison): before the test tables")
     parser.add_argument("--tone", type=Path, help="results.json of a training.evaluate run with --tone-limit")
+    parser.add_argument("--tone-check", type=Path, nargs="*", default=[], help="training.tone_check results, one table")
     parser.add_argument("--shipped", type=Path, help="training.evaluate results of the shipped adapter on the sweeps' validation subset")
     parser.add_argument("--sweep", type=Path, nargs="*", default=[],
                         help="sweep.json files of training.sweep runs (copied under training/results/)")
@@ -149,12 +217,14 @@ def main(argv: list[str] | None = None) -> None:
              "compare rows measured in the same run.",
              "Commands rebuilt from a results file name the adapter files as they were when it ran: "
              "`models/gemma3-270m-proofread-lora.gguf` was the 720-example adapter in eval-baselines/eval-shipped-60 and stage 1 "
-             "in the *-stage1 files; `/tmp/gec-final.gguf` was stage 1's export (training/runs/gemma3-270m-gec/adapter.gguf).", ""]
+             "in the *-stage1 files; `/tmp/gec-final.gguf` was stage 1's export (training/runs/gemma3-270m-gec/adapter.gguf); "
+             "`/tmp/stage2.gguf` was stage 2 as shipped (`git show 20243d0:models/gemma3-270m-proofread-lora.gguf`).", ""]
     for path in args.bench:
         parts += [f"## Training throughput (before / after, {path.name})", "", bench_table(json.loads(path.read_text()))]
-    for run_dir in args.run:
-        if (run_dir / "metrics.json").exists():
-            parts += [f"## Training run: {run_dir.name}", "", run_section(run_dir, args.out.parent / "results")]
+    for path in args.run:
+        summary = load_run(path, args.out.parent / "results")
+        if summary:
+            parts += [f"## Training run: {summary['name']}", "", run_section(summary)]
     for group in args.dev_eval:
         dev = merge_results(group)
         left_out = f" ({', '.join(dev['trained_on'])})" if dev.get("trained_on") else ""
@@ -171,6 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.tone and args.tone.exists():
         tone = json.loads(args.tone.read_text())
         parts += [f"## Tone restoration ({args.tone.name})", "", markdown(tone).split("Tone restoration:", 1)[-1].join(["Tone restoration:", ""]), ""]
+    if args.tone_check:
+        parts += tone_check_section(args.tone_check)
     if args.verify and args.verify.exists():
         v = json.loads(args.verify.read_text())
         parts += ["## Export check: torch vs llama.cpp greedy output", "",

@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,19 +108,25 @@ def check(proofreader, cases: list[Case], clean: list[str]) -> dict:
     }
 
 
+# (what it is, results key, table column): the shares the check reports, in the order it prints them
+MEASURES = [("judged politer by the politeness scorer", "politer_by_scorer", "politer: scorer"),
+            ("judged politer by VADER", "politer_by_vader", "VADER"), ("judged politer by both", "politer_by_both", "both"),
+            ("rated politer by the email rating", "politer_by_rating", "rating"),
+            ("content words kept", "content_words_kept", "content kept"), ("changed at all", "changed", "changed"),
+            ("rewrite refused by a guard", "kept_original_by_guards", "guard refused"),
+            ("labelled rude before", "rude_before", "rude before"), ("labelled rude after", "rude_after", "rude after"),
+            ("clean AESLC emails unchanged", "clean_unchanged", "clean unchanged")]
+
+
 def report(results: dict) -> str:
-    rows = [("judged politer by the politeness scorer", "politer_by_scorer"), ("judged politer by VADER", "politer_by_vader"),
-            ("judged politer by both", "politer_by_both"), ("rated politer by the email rating", "politer_by_rating"),
-            ("content words kept", "content_words_kept"),
-            ("changed at all", "changed"), ("rewrite refused by a guard", "kept_original_by_guards"),
-            ("labelled rude before", "rude_before"), ("labelled rude after", "rude_after"),
-            (f"clean AESLC emails unchanged (of {results['clean_emails']})", "clean_unchanged")]
     lines = [f"Tone check: {results['cases']} least polite emails of the held-out scenarios; model {results['model']}; "
-             f"length-aware rude label below {results.get('rude_without_evidence_below', 0)} (0: off).", "",
+             f"length-aware rude label below {results.get('rude_without_evidence_below', 0)} (0: off); "
+             f"{results['clean_emails']} clean emails.", "",
              "| measure | value | target |", "|---|---|---|"]
-    for label, key in rows:
+    for label, key, _ in MEASURES:
         target = f">= {100 * TARGETS[key]:.0f}%" if key in TARGETS else ""
-        lines.append(f"| {label} | {100 * results[key]:.1f}% | {target} |")
+        value = f"{100 * results[key]:.1f}%" if key in results else "not measured then"
+        lines.append(f"| {label} | {value} | {target} |")
     lines.append(f"| mean politeness change (0-1 scale) | {results['mean_politeness_change']:+.3f} | |")
     return "\n".join(lines) + "\n"
 
@@ -133,16 +141,19 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=Path("training/runs/tone-check"))
     args = parser.parse_args(argv)
 
+    from backend.config import Settings
     from backend.scoring import Scorer
     from training.evaluate import ModelSpec, clean_emails, make_proofreader
 
     started = time.time()
     proofreader = make_proofreader(ModelSpec(label="tone-check", base=args.base, adapter=args.adapter), Scorer(), args.threads)
-    from backend.config import Settings
-
-    # the rude label decides which emails are asked to soften: PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW changes it
+    settings = Settings()
+    # the rude label decides which emails are asked to soften (PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW changes it),
+    # and PROOFREAD_TONE_RETRIES samples again when greedy leaves one rude: recorded so the command can be rebuilt
     results = {"model": f"{args.base} + adapter {args.adapter}",
-               "rude_without_evidence_below": Settings().rude_without_evidence_below, **check(proofreader, rude_cases(args.n), clean_emails(args.clean)),
+               "command": "python -m training.tone_check " + shlex.join(sys.argv[1:] if argv is None else argv),
+               "rude_without_evidence_below": settings.rude_without_evidence_below,
+               "tone_retries": settings.tone_retries, **check(proofreader, rude_cases(args.n), clean_emails(args.clean)),
                "seconds": round(time.time() - started, 1)}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1))

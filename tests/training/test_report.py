@@ -73,3 +73,51 @@ def test_every_table_names_the_command_that_wrote_it(tmp_path):
     assert "`python -m training.bench_throughput --configs optimized bf16 --batch 8 --steps 3 --threads 2`" in text
     assert "--model harper=harper" in text
     assert "`python -m training.sweep --plan training/recipes/sweeps/gec_recipe.yaml`" in text
+
+
+@pytest.mark.fast
+def test_a_run_is_summarised_into_a_committed_file_that_renders_the_same_section(tmp_path):
+    import json
+
+    from training.report import load_run, run_section
+
+    run = tmp_path / "runs" / "tiny"
+    run.mkdir(parents=True)
+    (run / "metrics.json").write_text(json.dumps({"global_step": 4, "bf16": False, "train_loss": 0.5, "eval_loss": 0.4}))
+    (run / "progress.json").write_text(json.dumps({"examples_seen": 32, "tokens_seen": 3200, "train_seconds": 16.0, "sessions": 2}))
+    (run / "run_info.json").write_text(json.dumps({
+        "recipe": {"name": "tiny-run", "base": "gemma3-270m"}, "train_examples": 32, "train_tokens": 3200, "completion_tokens": 900,
+        "data_manifest": {"scorer": "backend", "train_counts": {"wi": 32}},
+        "command": "/repo/training/train.py --recipe training/recipes/tiny.yaml --resume"}))
+    # the second session logged step 2 again after resuming from its checkpoint: the later value counts
+    rows = [{"step": 1, "loss": 1.0}, {"step": 2, "loss": 0.8}, {"step": 2, "loss": 0.6}, {"step": 2, "eval_loss": 0.45},
+            {"step": 3, "loss": 0.5}, {"step": 4, "loss": 0.4}, {"step": 4, "eval_loss": 0.4}]
+    (run / "metrics.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    results = tmp_path / "results"
+    results.mkdir()
+
+    summary = load_run(run, results)
+    saved = results / "run-tiny-run.json"
+    assert json.loads(saved.read_text()) == json.loads(json.dumps(summary))
+    text = run_section(load_run(saved, results))
+    assert text == run_section(summary)
+    assert "Command: `python -m training.train --recipe training/recipes/tiny.yaml`" in text
+    assert "| tokens/s (all sessions) | 200.0 |" in text
+    assert "(step, loss): [(1, 1.0), (2, 0.6), (3, 0.5), (4, 0.4)]" in text and "by step: [(2, 0.45), (4, 0.4)]" in text
+    never_logged = tmp_path / "runs" / "never-logged"  # a run stopped before its first metrics: no section
+    never_logged.mkdir()
+    assert load_run(never_logged, results) is None
+
+
+@pytest.mark.fast
+def test_the_committed_run_summaries_and_tone_checks_render(tmp_path):
+    out = tmp_path / "training" / "RESULTS.md"
+    (out.parent / "results").mkdir(parents=True)
+    tone_checks = sorted(RESULTS.glob("tone-check-*.json"))
+    main(["--run", str(RESULTS / "run-gemma3-270m-gec.json"), "--tone-check", *map(str, tone_checks), "--out", str(out)])
+    text = out.read_text()
+    assert "## Training run: gemma3-270m-gec\n" in text and "| examples_seen (all sessions) | 23424 |" in text
+    assert f"## Tone check ({len(tone_checks)} runs)" in text
+    assert "| tone-check-stage4-rating | 63.3% | 66.7% | 63.3% | 50.0% | 98.2% |" in text
+    # a file written before the check recorded its command: rebuilt, with the label threshold it ran with
+    assert "- tone-check-stage3-label.json: `PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW=0.26 python -m training.tone_check " in text
