@@ -30,13 +30,16 @@ def default_max_tokens(input_tokens: int) -> int:
 
 
 def finish_result(text: str, corrected: str, scores_before: Scores, scorer, fallbacks: list[Fallback],
-                  warnings: list[str], model: ModelInfo, timings: Timings, started: float) -> Result:
+                  warnings: list[str], model: ModelInfo, timings: Timings, started: float,
+                  scores_after: Scores | None = None) -> Result:
     """The Result of a proofread that began at `started` (perf_counter): the diff, the correction
-    re-scored (only when it changed), and the scoring and total times added to `timings`."""
+    re-scored (only when it changed and `scores_after` was not scored already), and the scoring and total
+    times added to `timings`."""
     changed = corrected != text
-    rescore_start = time.perf_counter()
-    scores_after = scorer.score(corrected) if changed else scores_before
-    timings.score_ms += (time.perf_counter() - rescore_start) * 1000
+    if scores_after is None or not changed:
+        rescore_start = time.perf_counter()
+        scores_after = scorer.score(corrected) if changed else scores_before
+        timings.score_ms += (time.perf_counter() - rescore_start) * 1000
     timings.total_ms = (time.perf_counter() - started) * 1000
     return Result(
         original=text,
@@ -98,6 +101,7 @@ class LlamaProofreader:
         scores_before = self.scorer.score(text)
         timings = Timings(score_ms=(time.perf_counter() - started) * 1000)
 
+        scores_after = None  # scored here only when a tone retry already scored the chosen rewrite
         skip = unchanged_reason(text)
         if skip:
             corrected = text
@@ -110,13 +114,13 @@ class LlamaProofreader:
             # A rewrite that a retry may replace is streamed once chosen, so a client never shows a discarded one.
             rewrite = self._rewrite(text, scores_before, options, timings, None if retry else on_token, cancelled, deadline)
             if retry:
-                rewrite = self._politest(text, scores_before, rewrite, options, timings, cancelled, deadline)
+                rewrite, scores_after = self._politest(text, scores_before, rewrite, options, timings, cancelled, deadline)
                 if on_token is not None:
                     on_token(rewrite.text)
             corrected, fallbacks = rewrite.text, list(rewrite.kept)
             warnings = [self._kept_warning(reason, count, rewrite.parts) for reason, count in rewrite.kept.items()]
         return finish_result(text, corrected, scores_before, self.scorer, fallbacks, warnings, self.model_info,
-                             timings, started)
+                             timings, started, scores_after)
 
     def _may_retry(self, scores: Scores, options: Options) -> bool:
         # Only the tone note's rewrite is retried: a proofread that copies the draft is a fine answer to a
@@ -124,28 +128,30 @@ class LlamaProofreader:
         return self.settings.tone_retries > 0 and options.temperature == 0 and scores.politeness.label == "rude"
 
     def _politest(self, text: str, before: Scores, first: "_Rewrite", options: Options, timings: Timings,
-                  cancelled, deadline: float) -> "_Rewrite":
+                  cancelled, deadline: float) -> tuple["_Rewrite", Scores]:
         """`first`, the rewrite of an email labelled rude, unless it did not soften it (no politer by the
-        scorer, or still rude): then the politest of it and up to `tone_retries` sampled rewrites."""
-        def politeness(candidate: str):
+        scorer, or still rude): then the politest of it and up to `tone_retries` sampled rewrites. With the
+        chosen one's scores, which the result reuses."""
+        def scored(candidate: str) -> Scores:
             scoring_start = time.perf_counter()
-            score = self.scorer.score(candidate).politeness if candidate != text else before.politeness
+            scores = self.scorer.score(candidate) if candidate != text else before
             timings.score_ms += (time.perf_counter() - scoring_start) * 1000
-            return score
+            return scores
 
-        best, best_score = first, politeness(first.text)
+        best, best_scores = first, scored(first.text)
         sampled = Options(temperature=self.settings.tone_retry_temperature, top_p=self.settings.tone_retry_top_p,
                           max_tokens=options.max_tokens)
         for seed in range(1, self.settings.tone_retries + 1):
+            best_score = best_scores.politeness
             if (best_score.label != "rude" and best_score.value > before.politeness.value) or time.perf_counter() >= deadline:
                 break
             attempt = self._rewrite(text, before, sampled.model_copy(update={"seed": seed}), timings, None, cancelled, deadline)
             if Fallback.OUT_OF_TIME in attempt.kept:
                 break  # a part was left unproofread for want of time: not a whole answer, and no time for another
-            score = politeness(attempt.text)
-            if score.value > best_score.value:
-                best, best_score = attempt, score
-        return best
+            scores = scored(attempt.text)
+            if scores.politeness.value > best_score.value:
+                best, best_scores = attempt, scores
+        return best, best_scores
 
     def _rewrite(self, text, scores, options, timings, on_token, cancelled, deadline) -> "_Rewrite":
         """The accepted rewrite of `text`, how many parts it was proofread in and why parts were kept."""

@@ -231,11 +231,17 @@ def test_a_rude_email_the_greedy_rewrite_left_rude_is_retried_and_the_politest_s
     from tests.scoring.test_scoring import PUSHBACK_REPLY  # labelled rude as served
 
     engine = _SofteningEngine(seeds={1: _SofteningEngine.PLEASE, 2: _SofteningEngine.SOFTER})
+    proofreader = _echo_proofreader(engine, tone_retries=2)
+    scored = []
+    score = proofreader.scorer.score
+    proofreader.scorer.score = lambda text: scored.append(text) or score(text)
     pieces = []
-    result = _echo_proofreader(engine, tone_retries=2).proofread(PUSHBACK_REPLY, on_token=pieces.append)
+    result = proofreader.proofread(PUSHBACK_REPLY, on_token=pieces.append)
     assert engine.calls == [(0.0, 0), (0.7, 1), (0.7, 2)]  # greedy, then two samples
     assert result.corrected.startswith("Subject: Re: Budget review\n\nMark,\n\nThank you for your message.")
     assert result.scores_after.politeness.label != "rude"
+    assert result.scores_after == score(result.corrected)
+    assert len(scored) == 3  # the draft and the two samples (greedy copied it), each once: the chosen one is not scored again
     assert pieces == [result.corrected]  # only the chosen rewrite is streamed
 
 
