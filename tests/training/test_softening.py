@@ -40,6 +40,11 @@ def test_blame_words_go_but_an_obligation_stays():
     assert soften("You were supposed to call them.", random.Random(0), thank=False) == "You were supposed to call them."
 
 
+def test_an_expectation_becomes_a_request_that_still_reads_as_english():
+    assert soften("I expect a status on every task.", random.Random(0), thank=False) == "I would appreciate a status on every task."
+    assert soften("I expect every task to have a status.", random.Random(0), thank=False) == "I would like every task to have a status."
+
+
 def test_a_deleted_opener_leaves_a_capitalised_sentence():
     assert soften("Frankly, your work was sloppy.", random.Random(0), thank=False) == "Your work was rushed."
     assert soften("Fine. Seriously, the summary is pointless.", random.Random(0), thank=False) == "Fine. The summary is not yet useful."

@@ -6,7 +6,7 @@ source itself with three kinds of edit, each a rule a reader can check:
 - criticising words get a milder word of the same part of speech ("sloppy" -> "rushed", "alarming" ->
   "concerning"), intensifiers of blame go ("yet again" -> "again", "purported expertise" -> "expertise");
 - a demand becomes a request ("You need to send" / "Send" at a sentence start -> "Please send",
-  "I expect" -> "I would appreciate", "I insist you" -> "I would ask you to");
+  "I expect" -> "I would appreciate" (or "I would like" before "... to"), "I insist you" -> "I would ask you to");
 - an email with no thanks anywhere gets one thanks sentence at the end of its last paragraph.
 Every fact, name, number and request stays; the lines stay (serving refuses a rewrite with other lines).
 `soften(text) == text` means none of the rules found anything, and such an email is not used as a pair."""
@@ -43,7 +43,8 @@ _MILDER: list[tuple[str, str]] = [
     (r"stupid", "unclear"), (r"nonsense", "unclear"), (r"unconvincing", "not yet clear"), (r"a waste of time", "not the best use of time"),
     (r"yet again", "again"), (r"once again", "again"), (r"without (?:any )?further delay", "as soon as you can"),
     (r"it is imperative", "it is important"), (r"it's imperative", "it's important"), (r"it’s imperative", "it’s important"),
-    (r"i expect", "I would appreciate"), (r"i insist (?:that )?you", "I would ask you to"), (r"i insist", "I would ask"),
+    # "I would appreciate every task to have a status" is not English: before "X to ...", "I would like"
+    (r"i expect(?=[^.?!\n]*\bto\b)", "I would like"), (r"i expect", "I would appreciate"), (r"i insist (?:that )?you", "I would ask you to"), (r"i insist", "I would ask"),
     (r"how many times do i have to", "may I ask you again to"), (r"for the last time,?\s*", ""),
     (r"frankly,\s*", ""), (r"frankly\s+", ""), (r"(?:purportedly|supposedly|purported|supposed(?!\s+to\b))\s+", ""),
     # insults and impatience aimed at the reader rather than the work
