@@ -127,7 +127,7 @@ def tone_check_command(results: dict, path: Path) -> str:
 
 def tone_check_section(paths: list[Path]) -> list[str]:
     """The tone checks (issue 15), one row each: rows that share "rude before" ran with the same rude label."""
-    from training.tone_check import MEASURES, TARGETS
+    from training.tone_check import MEASURES, TARGETS, wilson_interval
 
     runs = [(path, json.loads(path.read_text())) for path in paths]
     header = "| results file | " + " | ".join(column for _, _, column in MEASURES) + " |"
@@ -136,11 +136,16 @@ def tone_check_section(paths: list[Path]) -> list[str]:
         cells = [f"{100 * results[key]:.1f}%" if key in results else "-" for _, key, _ in MEASURES]
         lines.append(f"| {path.stem} | " + " | ".join(cells) + " |")
     targets = ", ".join(f"{label} >= {100 * TARGETS[key]:.0f}%" for label, key, _ in MEASURES if key in TARGETS)
+    last = runs[-1][1]
+    both = round(last["politer_by_both"] * last["cases"])
+    low, high = wilson_interval(both, last["cases"])
+    noise = (f"One email is {100 / last['cases']:.1f} points: the last row's {both} of {last['cases']} politer by both "
+             f"has a 95% interval of {100 * low:.0f}-{100 * high:.0f}%, so rows a few points apart are not told apart.")
     return [f"## Tone check ({len(runs)} runs)", "",
             f"The {runs[0][1]['cases']} least polite emails of the held-out scenarios 13-24 (by human rating) through the "
             "backend's `Proofreader`, and clean AESLC dev emails. Each row ran with the code of its day: the rude label "
             "decides which emails are asked to soften, so rows with another \"labelled rude before\" ran with another "
-            f"label. \"-\": not measured then. Targets: {targets}.", "", *lines, "",
+            f"label. \"-\": not measured then. Targets: {targets}. {noise}", "", *lines, "",
             "Commands:", "", *[f"- {path.name}: {tone_check_command(results, path)}" for path, results in runs], ""]
 
 

@@ -118,16 +118,31 @@ MEASURES = [("judged politer by the politeness scorer", "politer_by_scorer", "po
             ("clean AESLC emails unchanged", "clean_unchanged", "clean unchanged")]
 
 
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a share: with 30 emails one email is 3.3 points, and the interval says how
+    far apart two checks must be before the difference means something."""
+    if n == 0:
+        return 0.0, 1.0
+    share = successes / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * (share * (1 - share) / n + z * z / (4 * n * n)) ** 0.5 / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def report(results: dict) -> str:
     lines = [f"Tone check: {results['cases']} least polite emails of the held-out scenarios; model {results['model']}; "
              f"length-aware rude label below {results.get('rude_without_evidence_below', 0)} (0: off); "
              f"{results['clean_emails']} clean emails.", "",
-             "| measure | value | target |", "|---|---|---|"]
+             "| measure | value | 95% interval | target |", "|---|---|---|---|"]
     for label, key, _ in MEASURES:
         target = f">= {100 * TARGETS[key]:.0f}%" if key in TARGETS else ""
-        value = f"{100 * results[key]:.1f}%" if key in results else "not measured then"
-        lines.append(f"| {label} | {value} | {target} |")
-    lines.append(f"| mean politeness change (0-1 scale) | {results['mean_politeness_change']:+.3f} | |")
+        value, interval = f"{100 * results[key]:.1f}%" if key in results else "not measured then", ""
+        if key in results and key != "content_words_kept":  # a count of emails, not a mean of per-email shares
+            n = results["clean_emails"] if key == "clean_unchanged" else results["cases"]
+            low, high = wilson_interval(round(results[key] * n), n)
+            value, interval = f"{value} ({round(results[key] * n)} of {n})", f"{100 * low:.0f}-{100 * high:.0f}%"
+        lines.append(f"| {label} | {value} | {interval} | {target} |")
+    lines.append(f"| mean politeness change (0-1 scale) | {results['mean_politeness_change']:+.3f} | | |")
     return "\n".join(lines) + "\n"
 
 

@@ -48,6 +48,19 @@ def test_an_unchanged_email_is_not_politer_and_keeps_every_word(scorer):
     assert results["content_words_kept"] == 1.0 and results["changed"] == 0.0
 
 
+def test_the_report_gives_each_count_with_its_95_percent_interval():
+    low, high = tone_check.wilson_interval(19, 30)
+    assert (round(low, 3), round(high, 3)) == (0.455, 0.781)  # the Wilson score interval of 19 of 30
+    assert tone_check.wilson_interval(0, 30)[0] == 0.0 and tone_check.wilson_interval(30, 30)[1] == 1.0
+    results = {"model": "m", "cases": 30, "clean_emails": 40, "politer_by_both": 19 / 30, "content_words_kept": 0.98,
+               "clean_unchanged": 38 / 40, "mean_politeness_change": 0.1}
+    text = tone_check.report(results)
+    assert "| judged politer by both | 63.3% (19 of 30) | 46-78% |" in text
+    assert "| clean AESLC emails unchanged | 95.0% (38 of 40) | 83-99% | >= 95% |" in text
+    assert "| content words kept | 98.0% |  | >= 90% |" in text  # a mean of shares: no count, no interval
+    assert "| judged politer by VADER | not measured then |" in text
+
+
 def test_content_words_kept_counts_names_and_numbers_not_function_words():
     assert tone_check.content_kept(RUDE, POLITE) == 1.0
     dropped = tone_check.content_kept(RUDE, POLITE.replace("12 ", "").replace("Maria", "her"))
