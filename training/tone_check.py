@@ -10,7 +10,8 @@ the backend's real `Proofreader` and reports:
 - the share judged politer by the politeness scorer (its value went up) and by VADER (its compound
   went up): two judges, because a model trained against one scorer's tone note could learn to please
   that scorer; VADER was never trained on anything here; also by the email rating (how people would rate
-  the email, backend/scoring/email_rating.py, fit on the other scenarios), which no tone note reads;
+  the email, backend/scoring/email_rating.py), which no tone note reads, but which was fit on all 240 rated
+  emails, these 30 among them (a judge that has seen the drafts, not the rewrites);
 - the share of the email's content words (not function words) still in the output;
 and, on clean AESLC dev emails (training.evaluate.clean_emails), the share returned unchanged.
 Writes results.json (numbers and email ids only, never text) to `--out`.
@@ -77,7 +78,7 @@ def check(proofreader, cases: list[Case], clean: list[str]) -> dict:
             "label_before": before.label, "label_after": after.label,
             "vader_before": vader_before, "vader_after": vader_after,
             "politer_by_scorer": after.value > before.value, "politer_by_vader": vader_after > vader_before,
-            # the email rating (fit on the other scenarios): None for a text too short to rate
+            # the email rating (its fit saw these drafts): None for a text too short to rate
             "rating_before": before.rating, "rating_after": after.rating,
             "content_words_kept": round(content_kept(case.text, result.corrected), 4),
             "kept_original": any(f.guarded for f in result.fallbacks),

@@ -15,10 +15,13 @@ the model put a short, plain business note at their impolite end (59% of AESLC d
 So real texts nobody rated join the training set at the scale's midpoint (3.0, neither polite nor
 impolite): AESLC train emails and Write & Improve learner sentences, none of them in the check samples
 below. Their weight is the smallest that rates at most `max_impolite_share` of those check samples
-under 2.5, chosen on the calibration scenarios (1-12) only.
+under 2.5, chosen with the model fit on all 240.
 
-Served: the model fit on scenarios 1-12 and the anchors, so the tone check's scenarios (13-24) stay
-held out for it too; the grouped CV over all 240 is the issue's measure of the method.
+Served: the model fit on all 240 rated emails and the anchors; the grouped CV over all 240 is the estimate of
+how it rates emails of scenarios it never saw. Fit on all 24 scenarios because more scenarios rank unseen ones
+better: left-one-scenario-out with 11 random training scenarios 0.776, with all 23 others 0.809 (one-off run,
+2026-12-02), and the half splits below. (Until 2026-12-02 it was fit on 1-12 alone, to keep the tone check's
+scenarios 13-24 held out for it as a third judge there; that judge is now in-sample, see training/tone_check.py.)
 
 Stacking without leaks: the email head reads the sentence heads' outputs, so the rated rows it is
 trained on carry sentence-head outputs from heads that did not see those rows (cross-fitted over
@@ -235,8 +238,8 @@ def within_budget(point: dict, cfg: EmailSettings) -> bool:
 
 
 def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, LinearHead, LinearHead]:
-    """(metrics, sentence heads, email head): the anchor weight chosen on scenarios 1-12, the served
-    model fit on them, and every measure of it."""
+    """(metrics, sentence heads, email head): the anchor weight chosen with the fit on all 240 rated emails,
+    the served model fit on them, and every measure of it."""
     import json
 
     from backend.scoring.features import vader
@@ -246,8 +249,9 @@ def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, L
     cfg = cfg or EmailSettings()
     rated = prepare()
     gold = rated.ratings
-    calibration = np.where(np.isin(rated.seeds, list(TRAINING_SEEDS)))[0]
-    held_out = np.where(np.isin(rated.seeds, list(CHECK_SEEDS)))[0]
+    every = np.arange(len(gold))
+    first_half = np.where(np.isin(rated.seeds, list(TRAINING_SEEDS)))[0]  # scenarios 1-12: first messages
+    second_half = np.where(np.isin(rated.seeds, list(CHECK_SEEDS)))[0]  # 13-24: the tone check's, replies among them
     # Unrated real texts the anchors must not make impolite: the samples the rude label is checked on.
     business_check, learner_check = D.random_emails("train", cfg.business_check), D.random_learner_sentences(cfg.learner_check)
     anchor_rows = anchor_texts(cfg, business_check, learner_check)
@@ -260,18 +264,23 @@ def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, L
 
     grid = []
     for weight in cfg.anchor_weights:
-        heads, email_head = fit(stanford, rated, calibration, cfg, Anchors(anchor_rows, cfg.anchor_rating, weight))
-        grid.append({"weight": weight, "rated_under_2.5": {name: impolite_share(heads, email_head, rows) for name, rows in checks.items()},
-                     "held_out_mean_rating_under_2.5": round(float(predict(heads, email_head, rated.rows, held_out)[gold[held_out] < cfg.rude_below].mean()), 2)})
+        heads, email_head = fit(stanford, rated, every, cfg, Anchors(anchor_rows, cfg.anchor_rating, weight))
+        grid.append({"weight": weight, "rated_under_2.5": {name: impolite_share(heads, email_head, rows) for name, rows in checks.items()}})
         if within_budget(grid[-1], cfg):
             break
     if not within_budget(grid[-1], cfg):
         raise SystemExit(f"no anchor weight keeps the check samples under {cfg.max_impolite_share:.0%} impolite: {grid}")
     anchors = Anchors(anchor_rows, cfg.anchor_rating, grid[-1]["weight"])
-    heads, email_head = fit(stanford, rated, calibration, cfg, anchors)
+    heads, email_head = fit(stanford, rated, every, cfg, anchors)
 
     cv = grouped_cv(stanford, rated, cfg, anchors)
-    served_held_out = predict(heads, email_head, rated.rows, held_out)
+    # Each half rated by a fit on the other half (12 training scenarios) against the grouped CV (23): what the
+    # served fit gains from more scenarios, on the same emails.
+    half_fits = {"1-12": (first_half, second_half), "13-24": (second_half, first_half)}
+    by_other_half = {}
+    for name, (train_rows, test_rows) in half_fits.items():
+        half_heads, half_email_head = fit(stanford, rated, train_rows, cfg, anchors)
+        by_other_half[name] = predict(half_heads, half_email_head, rated.rows, test_rows)
     stanford_logit = stanford_score(stanford, rated.rows)
     vader_compound = np.array([vader().polarity_scores(t)["compound"] for t in rated.texts])
     bands = ((1.0, 2.5), (2.5, 3.5), (3.5, 5.01))
@@ -289,12 +298,13 @@ def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, L
         "anchor_weight_grid": grid, "min_words": cfg.min_words, "anchor_weight": anchors.weight, "alpha": email_head.meta["alpha"],
         "all_240_grouped_cv": {"email_rating": _spearman(cv, gold), "served_p_polite": _spearman(stanford_logit, gold),
                                "vader": _spearman(vader_compound, gold)},
-        "held_out_scenarios_13_24": {"email_rating_served": _spearman(served_held_out, gold[held_out]),
-                                     "served_p_polite": _spearman(stanford_logit[held_out], gold[held_out]),
-                                     "vader": _spearman(vader_compound[held_out], gold[held_out])},
-        # the served fit's mean rating per human band of the held-out scenarios: does its scale match people's?
-        "held_out_mean_rating_by_human_band": {f"{lo}-{hi}": round(float(served_held_out[(gold[held_out] >= lo) & (gold[held_out] < hi)].mean()), 2)
-                                               for lo, hi in bands},
+        "half_splits": {f"scenarios {test}": {"email_rating_fit_on_other_half": _spearman(by_other_half[train], gold[test_rows]),
+                                               "email_rating_grouped_cv": _spearman(cv[test_rows], gold[test_rows]),
+                                               "served_p_polite": _spearman(stanford_logit[test_rows], gold[test_rows]),
+                                               "vader": _spearman(vader_compound[test_rows], gold[test_rows])}
+                        for train, (_, test_rows), test in (("1-12", half_fits["1-12"], "13-24"), ("13-24", half_fits["13-24"], "1-12"))},
+        # the mean rating per human band, each email rated by a fit that never saw its scenario: does the scale match people's?
+        "grouped_cv_mean_rating_by_human_band": {f"{lo}-{hi}": round(float(cv[(gold >= lo) & (gold < hi)].mean()), 2) for lo, hi in bands},
         "grouped_cv_by_human_band": {f"{lo}-{hi}": {"n": int(((gold >= lo) & (gold < hi)).sum()),
                                                     "under_2.5": int(((gold >= lo) & (gold < hi) & (cv < cfg.rude_below)).sum()),
                                                     "from_3.5": int(((gold >= lo) & (gold < hi) & (cv >= cfg.polite_from)).sum())}
