@@ -1,7 +1,10 @@
 """Writes training/RESULTS.md from the JSON that the other commands produced (never edited by hand).
 
-    python -m training.report --bench training/results/throughput.json --run training/runs/gemma3-270m-gec \\
+    python -m training.report --bench training/results/throughput.json --run training/results/run-gemma3-270m-gec.json \\
         --eval training/results/eval-baselines.json ... --out training/RESULTS.md  (the full command: training/README.md)
+
+A training run's section comes from its summary in training/results/ (committed); `--run training/runs/NAME`
+writes that summary from the run folder, which holds checkpoints and stays on the machine that trained it.
 """
 
 from __future__ import annotations
