@@ -138,8 +138,10 @@ def report(results: dict) -> str:
     for label, key, _ in MEASURES:
         target = f">= {100 * TARGETS[key]:.0f}%" if key in TARGETS else ""
         value, interval = f"{100 * results[key]:.1f}%" if key in results else "not measured then", ""
-        if key in results and key != "content_words_kept":  # a count of emails, not a mean of per-email shares
-            n = results["clean_emails"] if key == "clean_unchanged" else results["cases"]
+        n = results["clean_emails"] if key == "clean_unchanged" else results["cases"]
+        if key in results and n == 0:
+            value = "not measured (0 emails)"
+        elif key in results and key != "content_words_kept":  # a count of emails, not a mean of per-email shares
             low, high = wilson_interval(round(results[key] * n), n)
             value, interval = f"{value} ({round(results[key] * n)} of {n})", f"{100 * low:.0f}-{100 * high:.0f}%"
         lines.append(f"| {label} | {value} | {interval} | {target} |")

@@ -59,6 +59,8 @@ def test_the_report_gives_each_count_with_its_95_percent_interval():
     assert "| clean AESLC emails unchanged | 95.0% (38 of 40) | 83-99% | >= 95% |" in text
     assert "| content words kept | 98.0% |  | >= 90% |" in text  # a mean of shares: no count, no interval
     assert "| judged politer by VADER | not measured then |" in text
+    no_clean = tone_check.report(results | {"clean_emails": 0, "clean_unchanged": 0.0})
+    assert "| clean AESLC emails unchanged | not measured (0 emails) |" in no_clean  # --clean 0 is not 0% unchanged
 
 
 def test_content_words_kept_counts_names_and_numbers_not_function_words():
