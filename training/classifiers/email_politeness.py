@@ -257,21 +257,26 @@ def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, L
     anchor_rows = anchor_texts(cfg, business_check, learner_check)
     checks = {"business": texts(business_check, "aeslc_train_any"), "learner": texts(learner_check, "wi_train_sample")}
 
-    def impolite_share(heads, email_head, rows: Texts) -> float:
-        """Share under 2.5 of the texts the served rating rates (min_words or more)."""
+    def on_real_texts(heads, email_head, rows: Texts) -> dict:
+        """How a fit treats unrated real texts: those it rates (min_words or more), and their share under 2.5."""
         long_enough = [i for i in range(len(rows)) if rows.words[i] >= cfg.min_words]
-        return round(float(np.mean(predict(heads, email_head, rows, long_enough) < cfg.rude_below)), 4) if long_enough else 0.0
+        if not long_enough:
+            return {"n": len(rows), "rated": 0, "under_2.5": None, "median": None}
+        rated_ = predict(heads, email_head, rows, long_enough)
+        return {"n": len(rows), "rated": len(long_enough), "under_2.5": round(float(np.mean(rated_ < cfg.rude_below)), 4),
+                "median": round(float(np.median(rated_)), 2)}
 
+    # The served fit is the grid's last: the first weight within budget.
     grid = []
     for weight in cfg.anchor_weights:
-        heads, email_head = fit(stanford, rated, every, cfg, Anchors(anchor_rows, cfg.anchor_rating, weight))
-        grid.append({"weight": weight, "rated_under_2.5": {name: impolite_share(heads, email_head, rows) for name, rows in checks.items()}})
+        anchors = Anchors(anchor_rows, cfg.anchor_rating, weight)
+        heads, email_head = fit(stanford, rated, every, cfg, anchors)
+        grid.append({"weight": weight, "rated_under_2.5": {name: on_real_texts(heads, email_head, rows)["under_2.5"] or 0.0
+                                                          for name, rows in checks.items()}})
         if within_budget(grid[-1], cfg):
             break
     if not within_budget(grid[-1], cfg):
         raise SystemExit(f"no anchor weight keeps the check samples under {cfg.max_impolite_share:.0%} impolite: {grid}")
-    anchors = Anchors(anchor_rows, cfg.anchor_rating, grid[-1]["weight"])
-    heads, email_head = fit(stanford, rated, every, cfg, anchors)
 
     cv = grouped_cv(stanford, rated, cfg, anchors)
     stanford_logit = stanford_score(stanford, rated.rows)
@@ -289,13 +294,6 @@ def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, L
             "vader": _spearman(vader_compound[rows], truth)}
     bands = ((1.0, 2.5), (2.5, 3.5), (3.5, 5.01))
 
-    def served(rows: Texts) -> dict:
-        """How the served rating treats real texts: those it rates (min_words or more), and their share under 2.5."""
-        long_enough = [i for i in range(len(rows)) if rows.words[i] >= cfg.min_words]
-        rated_ = predict(heads, email_head, rows, long_enough) if long_enough else np.zeros(0)
-        return {"n": len(rows), "rated": len(long_enough), "under_2.5": round(float(np.mean(rated_ < cfg.rude_below)), 4) if long_enough else None,
-                "median": round(float(np.median(rated_)), 2) if long_enough else None}
-
     check = [json.loads(line) for line in (D.ROOT / "tests" / "scoring" / "email_check_set.jsonl").open(encoding="utf-8")]
     levels = {lvl: predict(heads, email_head, texts([r[lvl] for r in check], f"checkset_{lvl}")) for lvl in ("rude", "neutral", "polite")}
     metrics = {
@@ -309,8 +307,8 @@ def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, L
                                                     "under_2.5": int(((gold >= lo) & (gold < hi) & (cv < cfg.rude_below)).sum()),
                                                     "from_3.5": int(((gold >= lo) & (gold < hi) & (cv >= cfg.polite_from)).sum())}
                                      for lo, hi in bands},
-        "aeslc_dev_random": served(texts(D.random_emails("dev", cfg.business_check), "aeslc_dev_random")),
-        "jfleg_validation": served(texts([detokenize(r["source"]) for r in validation_rows()], "jfleg_validation")),
+        "aeslc_dev_random": on_real_texts(heads, email_head, texts(D.random_emails("dev", cfg.business_check), "aeslc_dev_random")),
+        "jfleg_validation": on_real_texts(heads, email_head, texts([detokenize(r["source"]) for r in validation_rows()], "jfleg_validation")),
         # the hand-written check set (6-42 words; few reach min_words), rated regardless of length: why the floor
         "check_set_unfloored": {"mean_rating": {lvl: round(float(v.mean()), 2) for lvl, v in levels.items()},
                                 "rude_below_neutral": round(float(np.mean(levels["rude"] < levels["neutral"])), 3),
