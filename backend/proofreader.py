@@ -33,10 +33,10 @@ def finish_result(text: str, corrected: str, scores_before: Scores, scorer, fall
                   warnings: list[str], model: ModelInfo, timings: Timings, started: float,
                   scores_after: Scores | None = None) -> Result:
     """The Result of a proofread that began at `started` (perf_counter): the diff, the correction
-    re-scored (only when it changed and `scores_after` was not scored already), and the scoring and total
-    times added to `timings`."""
+    re-scored (only when it changed, and unless the caller scored it already: `scores_after`), and the scoring
+    and total times added to `timings`."""
     changed = corrected != text
-    if scores_after is None or not changed:
+    if scores_after is None:
         rescore_start = time.perf_counter()
         scores_after = scorer.score(corrected) if changed else scores_before
         timings.score_ms += (time.perf_counter() - rescore_start) * 1000

@@ -4,7 +4,7 @@ sentence feature rows the politeness head uses, so it costs a few dot products a
 
 It ranks whole emails better than P(polite) (a head trained on one-sentence Wikipedia requests), but
 the rated emails have 38-200 words, and on shorter text it guesses: it put hand-written rude one-liners
-above their neutral versions two times in three. So it rates texts of `min_words` words or more only
+above their neutral versions more often than below (weights/metrics.json, "check_set_unfloored"). So it rates texts of `min_words` words or more only
 (the head's meta), and it does not set the label, which keeps its evidence rules (politeness.py).
 See MODEL_CARD.md."""
 
