@@ -5,6 +5,7 @@ Everything that changes a proofread is here; what changes a single call is `back
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import Literal
 
@@ -35,8 +36,11 @@ def stay_offline() -> None:
         os.environ.setdefault(name, value)
 
 
+ENV_PREFIX = "PROOFREAD_"  # every Settings field is also the environment variable PROOFREAD_<FIELD>
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PROOFREAD_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     engine: Literal["llama", "space", "harper"] = Field(
         "llama",
@@ -105,6 +109,10 @@ class Settings(BaseSettings):
         ge=0,
         description="When an email labelled rude comes back no politer by the scorer, or still rude, sample this many more rewrites (seeds 1..n) and keep the politest one the guards accept (0 = off). Only for greedy requests. Off by default: at 2, the tone check gained one email of 30 (politer by both 63.3 -> 66.7%) but a clean email the label wrongly calls rude was rewritten, and rude emails took ~2.3x as long (models/README.md, 'Serving changes without training').",
     )
+    tone_rules: bool = Field(
+        True,
+        description="Finish the rewrite of an email labelled rude with the softening rules the model was trained on (backend/softening.py: milder words, requests for demands, a thanks in an email of several lines), if the guards accept the result. The model applies them unevenly and copies some rude replies whole: with the rules, the tone check's politer-by-both went from 63.3% to 76.7% (models/README.md, 'Serving changes without training').",
+    )
     tone_retry_temperature: float = Field(0.7, gt=0, le=2.0, description="Sampling temperature of those retries.")
     tone_retry_top_p: float = Field(0.95, gt=0, le=1.0, description="Nucleus cut-off of those retries.")
     chunk_words: int = Field(160, description="Long emails are proofread paragraph groups of about this size.")
@@ -145,3 +153,9 @@ class Settings(BaseSettings):
             uses_gemma_base = self.model_path is None and self.base == "gemma3-270m"
             return SHIPPED_ADAPTER if uses_gemma_base and SHIPPED_ADAPTER.exists() else None
         return Path(self.adapter)
+
+
+def environment_overrides() -> str:
+    """The PROOFREAD_* variables set now, as a shell prefix ("PROOFREAD_TONE_RULES=False "): a command recorded with
+    it reruns with the same settings."""
+    return "".join(f"{name}={shlex.quote(value)} " for name, value in sorted(os.environ.items()) if name.startswith(ENV_PREFIX))

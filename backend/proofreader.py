@@ -1,4 +1,5 @@
-"""The proofreading pipeline on the local model: score -> prompt -> generate -> guard -> re-score.
+"""The proofreading pipeline on the local model: score -> prompt -> generate -> guard -> soften (an email
+labelled rude: backend/softening.py) -> re-score.
 
 Knows nothing about HTTP; the API, CLI, Space and evaluation all call `proofread` through the
 `Proofreader` protocol (backend/types.py), built by backend/factory.py.
@@ -8,25 +9,33 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from backend import prompts
-from backend.chunking import join_chunks, keep_line_breaks, split_into_chunks, strip_line_ends
+from backend.chunking import join_chunks, keep_line_breaks, lines, split_into_chunks, strip_line_ends
 from backend.config import Settings
 from backend.diff import word_diff
 from backend.engines.llama_engine import LlamaEngine
-from backend.guards import RunawayCheck, clean_output, refusal
+from backend.guards import RunawayCheck, clean_output, refusal, rejection_reason
 from backend.input_checks import check_input, unchanged_reason
 from backend.model_files import base_model_path
 from backend.scoring import Scorer, Scores
 from backend.shorthand import keep_shorthand
+from backend.softening import soften
 from backend.types import Fallback, ModelInfo, Options, Result, Timings, TokenCallback
 
 
 def default_max_tokens(input_tokens: int) -> int:
     """Room for a rewrite a little longer than the draft (a tone fix adds words), never unbounded."""
     return int(input_tokens * 1.5) + 24
+
+
+def softened_rewrite(draft: str, rewrite: str) -> str:
+    """`rewrite` of a rude `draft` with the softening rules applied, if the guards accept that as a rewrite
+    of the draft. Only an email of several lines is thanked: a thanks after a lone sentence is out of place."""
+    softened = soften(rewrite, thank=len(lines(draft)) > 1)
+    return softened if softened != rewrite and rejection_reason(draft, softened) is None else rewrite
 
 
 def finish_result(text: str, corrected: str, scores_before: Scores, scorer, fallbacks: list[Fallback],
@@ -111,12 +120,18 @@ class LlamaProofreader:
         else:
             deadline = time.perf_counter() + self.settings.max_generate_seconds  # shared by the retries
             retry = self._may_retry(scores_before, options)
-            # A rewrite that a retry may replace is streamed once chosen, so a client never shows a discarded one.
-            rewrite = self._rewrite(text, scores_before, options, timings, None if retry else on_token, cancelled, deadline)
+            soften_after = self.settings.tone_rules and scores_before.politeness.label == "rude"
+            # A rewrite that a retry or the rules may replace is streamed once final, so a client never shows a discarded one.
+            hold = retry or soften_after
+            rewrite = self._rewrite(text, scores_before, options, timings, None if hold else on_token, cancelled, deadline)
             if retry:
                 rewrite, scores_after = self._politest(text, scores_before, rewrite, options, timings, cancelled, deadline)
-                if on_token is not None:
-                    on_token(rewrite.text)
+            if soften_after:
+                softened = softened_rewrite(text, rewrite.text)
+                if softened != rewrite.text:
+                    rewrite, scores_after = replace(rewrite, text=softened), None
+            if hold and on_token is not None:
+                on_token(rewrite.text)
             corrected, fallbacks = rewrite.text, list(rewrite.kept)
             warnings = [self._kept_warning(reason, count, rewrite.parts) for reason, count in rewrite.kept.items()]
         return finish_result(text, corrected, scores_before, self.scorer, fallbacks, warnings, self.model_info,

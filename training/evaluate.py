@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from backend.config import Settings
+from backend.config import Settings, environment_overrides
 from backend.diff import changed_word_share
 from training.data import emails as email_data
 from training.data import gec_corpora, jfleg
@@ -391,7 +391,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trained-on", type=Path, nargs="+", default=[],
                         help="the model's train.jsonl (every stage's): their CWEB dev sentences are left out of --split dev")
     args = parser.parse_args(argv)
-    command = "python -m training.evaluate " + shlex.join(sys.argv[1:] if argv is None else argv)  # training.report prints it
+    # training.report prints it; with the PROOFREAD_* settings it ran with, it reruns the same evaluation
+    command = environment_overrides() + "python -m training.evaluate " + shlex.join(sys.argv[1:] if argv is None else argv)
     results = run([ModelSpec.parse(m) for m in args.model], args.out, args.limit, args.clean_limit, args.save_outputs, args.threads,
                   args.tone_limit, args.fce_limit, args.cweb_limit, args.split, args.trained_on, command)
     print(markdown(results))

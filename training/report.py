@@ -115,11 +115,13 @@ def sweep_section(path: Path, plot_dir: Path) -> list[str]:
 
 def tone_check_command(results: dict, path: Path) -> str:
     """The command that wrote a training.tone_check results file: as recorded, or rebuilt from what it records."""
+    # a check from before serving applied the softening rules reruns without them
+    before_rules = "" if "tone_rules" in results else "PROOFREAD_TONE_RULES=False "
     if results.get("command"):
-        return f"`{results['command']}`"
+        return f"`{before_rules}{results['command']}`"
     adapter = results["model"].split(" + adapter ", 1)[1]
     # the settings it records that differ from today's defaults, as the environment variables that set them
-    env = ""
+    env = before_rules
     if results.get("rude_without_evidence_below") not in (None, 0.07):
         env += f"PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW={results['rude_without_evidence_below']} "
     if results.get("tone_retries"):

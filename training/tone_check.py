@@ -35,6 +35,8 @@ from backend.scoring.features import vader
 from training.classifiers.data import RatedEmail, human_rated_emails
 from training.data.email_tone_pairs import CHECK_SEEDS, corpus_path
 
+# backend.config.Settings fields that change what an email labelled rude gets back
+TONE_SETTINGS = ("rude_without_evidence_below", "tone_retries", "tone_rules")
 TARGETS = {"politer_by_scorer": 0.80, "politer_by_vader": 0.80, "content_words_kept": 0.90, "clean_unchanged": 0.95}
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 
@@ -133,6 +135,7 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
 def report(results: dict) -> str:
     lines = [f"Tone check: {results['cases']} least polite emails of the held-out scenarios; model {results['model']}; "
              f"length-aware rude label below {results.get('rude_without_evidence_below', 0)} (0: off); "
+             f"softening rules {'on' if results.get('tone_rules') else 'off'}; "
              f"{results['clean_emails']} clean emails.", "",
              "| measure | value | 95% interval | target |", "|---|---|---|---|"]
     for label, key, _ in MEASURES:
@@ -159,19 +162,20 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=Path("training/runs/tone-check"))
     args = parser.parse_args(argv)
 
-    from backend.config import Settings
+    from backend.config import Settings, environment_overrides
     from backend.scoring import Scorer
     from training.evaluate import ModelSpec, clean_emails, make_proofreader
 
     started = time.time()
     proofreader = make_proofreader(ModelSpec(label="tone-check", base=args.base, adapter=args.adapter), Scorer(), args.threads)
     settings = Settings()
-    # the rude label decides which emails are asked to soften (PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW changes it),
-    # and PROOFREAD_TONE_RETRIES samples again when greedy leaves one rude: recorded so the command can be rebuilt
+    # The serving settings that decide what a rude email gets: the label (which emails are asked to soften), retries
+    # (sample again when greedy leaves one rude) and the softening rules, recorded for the results table; the
+    # command carries the environment that set them, so it reruns the same check.
     results = {"model": f"{args.base} + adapter {args.adapter}",
-               "command": "python -m training.tone_check " + shlex.join(sys.argv[1:] if argv is None else argv),
-               "rude_without_evidence_below": settings.rude_without_evidence_below,
-               "tone_retries": settings.tone_retries, **check(proofreader, rude_cases(args.n), clean_emails(args.clean)),
+               "command": environment_overrides() + "python -m training.tone_check " + shlex.join(sys.argv[1:] if argv is None else argv),
+               **{name: getattr(settings, name) for name in TONE_SETTINGS},
+               **check(proofreader, rude_cases(args.n), clean_emails(args.clean)),
                "seconds": round(time.time() - started, 1)}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1))

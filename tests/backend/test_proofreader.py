@@ -231,7 +231,7 @@ def test_a_rude_email_the_greedy_rewrite_left_rude_is_retried_and_the_politest_s
     from tests.scoring.test_scoring import PUSHBACK_REPLY  # labelled rude as served
 
     engine = _SofteningEngine(seeds={1: _SofteningEngine.PLEASE, 2: _SofteningEngine.SOFTER})
-    proofreader = _echo_proofreader(engine, tone_retries=2)
+    proofreader = _echo_proofreader(engine, tone_retries=2, tone_rules=False)
     scored = []
     score = proofreader.scorer.score
     proofreader.scorer.score = lambda text: scored.append(text) or score(text)
@@ -250,10 +250,10 @@ def test_tone_retries_stop_at_the_first_softened_rewrite_and_keep_greedy_unless_
     from tests.scoring.test_scoring import PUSHBACK_REPLY
 
     softened = _SofteningEngine(greedy=_SofteningEngine.SOFTER)
-    assert _echo_proofreader(softened, tone_retries=2).proofread(PUSHBACK_REPLY).changed and softened.calls == [(0.0, 0)]
+    assert _echo_proofreader(softened, tone_retries=2, tone_rules=False).proofread(PUSHBACK_REPLY).changed and softened.calls == [(0.0, 0)]
     # samples no politer than greedy's copy: the draft comes back as greedy left it
     copying = _SofteningEngine()
-    result = _echo_proofreader(copying, tone_retries=2).proofread(PUSHBACK_REPLY)
+    result = _echo_proofreader(copying, tone_retries=2, tone_rules=False).proofread(PUSHBACK_REPLY)
     assert not result.changed and copying.calls == [(0.0, 0), (0.7, 1), (0.7, 2)]
 
 
@@ -266,3 +266,39 @@ def test_no_tone_retry_for_a_polite_email_a_sampling_caller_or_when_off():
         engine = _SofteningEngine()
         _echo_proofreader(engine, **settings).proofread(text, options)
         assert engine.calls == [(options.temperature, options.seed)]
+
+
+@pytest.mark.fast
+def test_a_rude_email_the_model_copies_gets_the_softening_rules_and_streams_only_the_result():
+    from tests.scoring.test_scoring import PUSHBACK_REPLY  # labelled rude as served; the echo engine copies it
+
+    pieces = []
+    result = _echo_proofreader().proofread(PUSHBACK_REPLY, on_token=pieces.append)
+    assert "That was a pointed message." in result.corrected and "condescending" not in result.corrected
+    assert "Take it up with them. Thank you for your time.\n\nDana" in result.corrected  # a thanks before the name
+    assert pieces == [result.corrected]
+    assert result.scores_after == _echo_proofreader().scorer.score(result.corrected)
+    assert result.scores_after.politeness.value > result.scores_before.politeness.value
+    # off: the model's copy is the answer
+    assert not _echo_proofreader(tone_rules=False).proofread(PUSHBACK_REPLY).changed
+
+
+@pytest.mark.fast
+def test_the_softening_rules_leave_an_email_not_labelled_rude_alone():
+    polite_but_blunt = "Hi Sam,\n\nSend me the slides when you can.\n\nBest,\nDana"  # a bare command, but not labelled rude
+    proofreader = _echo_proofreader()
+    assert proofreader.scorer.score(polite_but_blunt).politeness.label != "rude"
+    assert proofreader.proofread(polite_but_blunt).corrected == polite_but_blunt
+
+
+@pytest.mark.fast
+def test_a_lone_rude_sentence_is_softened_without_a_thanks_and_a_refused_softening_keeps_the_rewrite(monkeypatch):
+    from backend import proofreader
+    from backend.proofreader import softened_rewrite
+
+    assert softened_rewrite("Fix the totals now.", "Fix the totals now.") == "Please fix the totals now."
+    email = "Dan,\nFix the 3 totals now.\nMaria"
+    assert softened_rewrite(email, email) == "Dan,\nPlease fix the 3 totals now. Thank you for your time.\nMaria"
+    # rules that changed a fact would be refused by the guards: the model's rewrite stands
+    monkeypatch.setattr(proofreader, "soften", lambda text, thank: text.replace("3", "4"))
+    assert softened_rewrite(email, email) == email

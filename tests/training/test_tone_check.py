@@ -78,9 +78,13 @@ def test_the_cases_are_the_least_polite_of_the_check_scenarios_only():
 
 
 @needs_data()
-def test_tiny_tone_check_through_the_real_proofreader(tmp_path):
+def test_tiny_tone_check_through_the_real_proofreader(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROOFREAD_TONE_RULES", "False")
     results = tone_check.main(["--n", "1", "--clean", "1", "--out", str(tmp_path)])
     assert results["cases"] == 1 and results["clean_emails"] == 1
+    # a setting not at its default is in the recorded command, which then reruns the same check
+    assert results["tone_rules"] is False
+    assert results["command"] == f"PROOFREAD_TONE_RULES=False python -m training.tone_check --n 1 --clean 1 --out {tmp_path}"
     for key in ("politer_by_scorer", "politer_by_vader", "content_words_kept", "clean_unchanged"):
         assert 0.0 <= results[key] <= 1.0
     assert (tmp_path / "results.json").exists()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backend.shorthand import has_shorthand
+from backend.softening import soften
 from training.base_models import BASES
 from training.config import REPO_ROOT, DataConfig, Recipe, load_recipe
 from training.data import emails as email_data
@@ -96,7 +97,7 @@ def build_examples(cfg: DataConfig, chat_format: str, scorer=None, limit_emails:
     def harsh(email):
         rng = random.Random(f"{cfg.seed}:harsh:{email['id']}")
         source = softening.harshen(email_data.decorate(email["text"], rng), rng, harsh_sentences)
-        target = softening.soften(source, rng)
+        target = soften(source, rng)
         without_reasons = cfg.softening_without_reasons > rng.random()
         return softened(source, target, softening.KIND, email["id"], not without_reasons) if softening.usable(source, target) else None
 

@@ -1,25 +1,19 @@
-"""Minimal softening: the smallest rewrite that makes a harsh email politer and keeps everything it says.
+"""Tone training pairs: harsh emails -> their minimal softening (the rules in backend/softening.py).
 
 The human-rated corpus pairs a harsh email with another writer's polite version of the message; taught
 those, the model rewrote whole emails and lost up to 69% of their content words. These targets are the
-source itself with three kinds of edit, each a rule a reader can check:
-- criticising words get a milder word of the same part of speech ("sloppy" -> "rushed", "alarming" ->
-  "concerning"), intensifiers of blame go ("yet again" -> "again", "purported expertise" -> "expertise");
-- a demand becomes a request ("You need to send" / "Send" at a sentence start -> "Please send",
-  "I expect" -> "I would appreciate" (or "I would like" before "... to"), "I insist you" -> "I would ask you to");
-- an email with no thanks anywhere gets one thanks sentence at the end of its last paragraph.
-Every fact, name, number and request stays; the lines stay (serving refuses a rewrite with other lines).
+source itself with the rules' edits (milder words, requests for demands, one thanks), so every fact stays.
+Sources are real emails made harsh with HARSH sentences, and the rated emails of the training scenarios.
 `soften(text) == text` means none of the rules found anything, and such an email is not used as a pair."""
 
 from __future__ import annotations
 
 import random
-import re
 
-from backend.chunking import sign_off_line, split_into_chunks
+from backend.chunking import split_into_chunks
 from backend.config import Settings
 from backend.guards import rejection_reason
-from backend.scoring.strategies import STRATEGIES
+from backend.softening import signoff_start, soften
 from training.classifiers.data import human_rated_emails
 from training.data import email_tone_pairs
 from training.data.emails import has_greeting
@@ -28,124 +22,6 @@ KIND = "softening"  # a real email made harsh with HARSH sentences -> its minima
 RATED_KIND = "softening_rated"  # an email people rated impolite (training scenarios only) -> its minimal softening
 # Rated below the scale's middle: what the tone check calls impolite starts well below this.
 RATED_BELOW = 3.0
-
-_I = re.IGNORECASE
-# (pattern, milder replacement): the replacement fits where the original word stood.
-_MILDER: list[tuple[str, str]] = [
-    (r"underwhelming", "below what we hoped"), (r"lack-?lust(?:er|re)", "limited"), (r"sub-?par", "below our usual standard"),
-    (r"sloppy", "rushed"), (r"careless", "hurried"), (r"negligence", "oversight"), (r"negligent", "not careful enough"),
-    (r"incompetence", "difficulties"), (r"incompetent", "inexperienced"), (r"inadequate", "not yet sufficient"),
-    (r"inadequac(?:y|ies)", "gaps"), (r"deficienc(?:y|ies)", "gaps"), (r"shortcomings", "areas to improve"),
-    (r"unacceptable", "concerning"), (r"not acceptable", "concerning"), (r"disappointing", "concerning"),
-    (r"alarming", "concerning"), (r"appalling", "concerning"), (r"astonishing", "surprising"), (r"staggering", "considerable"),
-    (r"glaring", "clear"), (r"fiasco", "difficult situation"), (r"mediocre", "uneven"), (r"unprofessional", "not ideal"),
-    (r"irresponsible", "risky"), (r"ridiculous", "surprising"), (r"pathetic", "concerning"), (r"useless", "not helpful"),
-    (r"stupid", "unclear"), (r"nonsense", "unclear"), (r"unconvincing", "not yet clear"), (r"a waste of time", "not the best use of time"),
-    (r"yet again", "again"), (r"once again", "again"), (r"without (?:any )?further delay", "as soon as you can"),
-    (r"it is imperative", "it is important"), (r"it's imperative", "it's important"), (r"it’s imperative", "it’s important"),
-    # "I would appreciate every task to have a status" is not English: before "X to ...", "I would like"
-    (r"i expect(?=[^.?!\n]*\bto\b)", "I would like"), (r"i expect", "I would appreciate"), (r"i insist (?:that )?you", "I would ask you to"), (r"i insist", "I would ask"),
-    (r"how many times do i have to", "may I ask you again to"), (r"for the last time,?\s*", ""),
-    (r"frankly,\s*", ""), (r"frankly\s+", ""), (r"(?:purportedly|supposedly|purported|supposed(?!\s+to\b))\s+", ""),
-    # insults and impatience aimed at the reader rather than the work
-    (r"honestly,\s*", ""), (r"seriously,\s*", ""), (r"\s+for once", ""), (r"wake up and\s+", "please "),
-    (r"stop making excuses and\s+", "please "), (r"get your facts straight", "please check the facts"),
-    (r"a mess", "unclear"), (r"a joke", "not ready"), (r"half-baked", "early"), (r"arrogant", "firm"), (r"insulting", "unkind"),
-    (r"hostile", "tense"), (r"childish", "unhelpful"), (r"absurd", "surprising"), (r"garbage", "not ready"),
-    (r"rubbish", "not ready"), (r"clueless", "unclear"), (r"embarrassing", "unfortunate"), (r"pointless", "not yet useful"),
-    (r"clumsy", "uneven"), (r"worthless", "not useful"), (r"lazy", "quick"),
-    (r"i(?:'m|’m| am) (?:tired|sick) of", "I would like to stop"), (r"i (?:don't|don’t|do not) have time for", "I have limited time for"),
-    (r"i(?:'m|’m| am) not impressed (?:with|by)", "I have some concerns about"), (r"is beyond me", "is unclear to me"),
-    (r"i can(?:'t|’t|not) believe", "I was surprised"), (r"i've had to ask", "I've asked"), (r"i have had to ask", "I have asked"),
-    (r"as i told you", "as I mentioned"), (r"you clearly (?:don't|do not)", "you may not"),
-    (r"you obviously (?:didn't|did not) read", "you may not have read"), (r"(?:didn't|did not) bother to", "did not get to"),
-    (r"you ignored", "you may have missed"),
-    # pushing back at the reader in a reply (HARSH_REPLY): the objection stays, the attack goes
-    (r"condescending", "pointed"), (r"patronizing", "pointed"), (r"patronising", "pointed"), (r"dismissive", "brief"),
-    (r"your arrogance", "your certainty"), (r"out of line", "more pointed than I expected"), (r"baseless", "not yet supported"),
-    (r"unfounded", "not quite accurate"), (r"petty", "minor"), (r"unreasonable", "hard for us to meet"),
-    (r"offensive", "upsetting"), (r"spare me the lecture", "I understand your point"),
-    (r"(?:don't|don’t|do not) lecture me about", "I am aware of"), (r"stop pointing fingers at", "let us not single out"),
-    (r"(?:quit|stop) blaming", "please do not blame"), (r"i (?:don't|don’t|do not) appreciate", "I was surprised by"),
-    (r"i resent", "I disagree with"), (r"i(?:'m|’m| am) fed up with", "I would like to resolve"),
-    (r"i won(?:'t|’t) tolerate", "I would rather avoid"), (r"you have no idea what you(?:'re|’re| are) talking about", "there is more to this than it seems"),
-    (r"so-called\s+", ""), (r"accusations", "concerns"), (r"your interference", "your involvement"), (r"your demands", "your requests"),
-]
-# a deleted word takes the next letter along, which gets the capital if the deletion began a sentence
-_MILDER_PATTERNS = [(re.compile(r"\b" + p + (r"\b" if r else r"\b([a-z]?)"), _I), r) for p, r in _MILDER]
-
-# Demands at a sentence start: "You need to check" -> "Please check"; a bare command gets "Please".
-_START = r"(?:^|(?<=[.!?]\s)|(?<=\n))"
-_DEMAND = re.compile(_START + r"(?:you (?:need|have) to|you must|you are expected to|make sure (?:that )?you)\s+(?=[a-z])", _I | re.M)
-_COMMAND_VERBS = ("send|give|fix|get|tell|answer|reply|respond|call|email|update|finish|make sure|check|explain|read|look|"
-                  "remove|delete|change|add|write|bring|submit|provide|review|sign|return|confirm|forward|resend|cancel|sort|"
-                  "prioritize|prioritise|ensure|address|focus|complete|assess|identify|rectify|correct|consider|reconsider|try")
-_BARE_COMMAND = re.compile(_START + r"(" + _COMMAND_VERBS + r")\b(?!\s+(?:you|we|i)\b)", _I | re.M)
-_GRATITUDE = next(s.pattern for s in STRATEGIES if s.name == "gratitude")
-THANKS = ["Thank you for your help with this.", "Thank you for looking into this.", "Thanks in advance for your help.",
-          "Thank you for your time."]
-
-
-def _same_case(original: str, replacement: str) -> str:
-    if replacement and original[:1].isupper() and not replacement[:1].isupper():
-        return replacement[0].upper() + replacement[1:]
-    return replacement
-
-
-def _sentence_start(text: str, index: int) -> bool:
-    before = text[:index].rstrip(" \t")
-    return not before or before.endswith((".", "!", "?", "\n"))
-
-
-def _deleted(match: re.Match) -> str:
-    letter = match.group(1)
-    return letter.upper() if _sentence_start(match.string, match.start()) else letter
-
-
-def milder_words(text: str) -> str:
-    for pattern, replacement in _MILDER_PATTERNS:
-        if replacement:
-            text = pattern.sub(lambda m, r=replacement: _same_case(m.group(0), r), text)
-        else:
-            text = pattern.sub(_deleted, text)
-    return text
-
-
-def requests_not_demands(text: str) -> str:
-    text = _DEMAND.sub("Please ", text)
-    return _BARE_COMMAND.sub(lambda m: "Please " + m.group(1).lower(), text)
-
-
-def signoff_start(lines: list[str]) -> int:
-    """Index of the first line of the closing block (sign-off, name, title): short lines at the end
-    that end no sentence. len(lines) when there is none."""
-    start = len(lines)
-    while start > 1:
-        line = lines[start - 1].strip()
-        if line and not sign_off_line(line):
-            break
-        start -= 1
-    return start
-
-
-def add_thanks(text: str, sentence: str) -> str:
-    """`sentence` at the end of the last line before the sign-off: on that line, because serving keeps a
-    rewrite only if it has the draft's lines (backend/guards.py), and a thanks closes a paragraph anyway."""
-    lines = text.split("\n")
-    body = [i for i in range(signoff_start(lines)) if lines[i].strip()]
-    if not body or not lines[body[-1]].rstrip().endswith((".", "!", "?")):
-        return text
-    last = body[-1]
-    lines[last] = lines[last].rstrip() + " " + sentence + lines[last][len(lines[last].rstrip()):]
-    return "\n".join(lines)
-
-
-def soften(text: str, rng: random.Random, thank: bool = True) -> str:
-    softened = requests_not_demands(milder_words(text))
-    if thank and not _GRATITUDE.search(softened):
-        softened = add_thanks(softened, rng.choice(THANKS))
-    return softened
-
 
 # Harsh sentences written for this project, in the registers the impolite rated emails use (blame,
 # demands, sarcasm about competence), to put into real emails that were polite enough without them.
