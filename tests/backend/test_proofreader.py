@@ -302,3 +302,12 @@ def test_a_lone_rude_sentence_is_softened_without_a_thanks_and_a_refused_softeni
     # rules that changed a fact would be refused by the guards: the model's rewrite stands
     monkeypatch.setattr(proofreader, "soften", lambda text, thank: text.replace("3", "4"))
     assert softened_rewrite(email, email) == email
+
+
+def test_a_rude_reply_comes_back_politer_through_the_real_model(proofreader):
+    from tests.scoring.test_scoring import PUSHBACK_REPLY
+
+    result = proofreader.proofread(PUSHBACK_REPLY)
+    assert result.scores_before.politeness.label == "rude"
+    assert "condescending" not in result.corrected and result.corrected.rstrip().endswith("Dana")
+    assert result.scores_after.politeness.value > result.scores_before.politeness.value
