@@ -156,6 +156,7 @@ class Settings(BaseSettings):
 
 
 def environment_overrides() -> str:
-    """The PROOFREAD_* variables set now, as a shell prefix ("PROOFREAD_TONE_RULES=False "): a command recorded with
-    it reruns with the same settings."""
-    return "".join(f"{name}={shlex.quote(value)} " for name, value in sorted(os.environ.items()) if name.startswith(ENV_PREFIX))
+    """The settings set through the environment now, as a shell prefix ("PROOFREAD_TONE_RULES=False "): a command
+    recorded with it reruns with the same settings. Never the API key: recorded commands are committed."""
+    names = {ENV_PREFIX + field.upper() for field in Settings.model_fields if field != "api_key"}
+    return "".join(f"{name}={shlex.quote(value)} " for name, value in sorted(os.environ.items()) if name in names)
