@@ -60,6 +60,11 @@ $(VENV)/.stamp-browsers:
 		apt-get update && apt-get install -y chromium firefox-esr fonts-noto-color-emoji; fi
 	touch $@
 
+# Debian's qemu-user: the encoder test runs the scorer's encoder on an emulated AVX2-only CPU as well.
+$(VENV)/.stamp-emulator:
+	@command -v qemu-x86_64 >/dev/null || (apt-get update && apt-get install -y qemu-user)
+	touch $@
+
 extension/node_modules/.package-lock.json: extension/package.json extension/package-lock.json
 	npm ci --prefix extension --no-audit --no-fund
 
@@ -67,7 +72,7 @@ extension/node_modules/.package-lock.json: extension/package.json extension/pack
 training/baselines/harper/node_modules/.package-lock.json: training/baselines/harper/package.json training/baselines/harper/package-lock.json
 	npm ci --prefix training/baselines/harper --no-audit --no-fund
 
-setup-test: setup $(VENV)/.stamp-test $(VENV)/.stamp-browsers extension/node_modules/.package-lock.json \
+setup-test: setup $(VENV)/.stamp-test $(VENV)/.stamp-browsers $(VENV)/.stamp-emulator extension/node_modules/.package-lock.json \
 	training/baselines/harper/node_modules/.package-lock.json
 
 test: setup-test test-extension test-python

@@ -96,7 +96,7 @@ class Settings(BaseSettings):
         description="draft_verify keeps a copied token the model ranks within this many logits of its first choice: fewer needless edits, a few missed ones (0 = exact greedy). 1.0 had the best FCE dev F0.5 of 0-4 and kept 97.5% of correct CWEB dev sentences unchanged vs 92.5% at 0 (training/RESULTS.md).",
     )
     rude_without_evidence_below: float = Field(
-        0.07,
+        0.08,
         ge=0,
         le=1,
         description="Politeness under this P(polite) labels an email rude without an accusation, bare command or face-threat sentence to show, once it is rude_without_evidence_min_words long (0 = off: the label needs evidence). Chosen by training.classifiers.calibrate_rude on scenarios 1-12 and AESLC train.",

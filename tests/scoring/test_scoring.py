@@ -28,13 +28,16 @@ def test_weights_are_small_committed_files():
         assert np.abs(head.coef).max() < 1_000
 
 
-def test_heads_were_trained_on_the_committed_encoder_adapter():
-    # A new adapter moves every vector: heads trained before it would read them wrongly (rebuild both, MODEL_CARD.md)
-    from backend.model_files import ENCODER_ADAPTER, file_sha256
+def test_heads_were_trained_on_the_committed_encoder_adapter_and_recipe():
+    # A new adapter or build recipe moves every vector: heads trained before it would read them wrongly
+    # (rebuild them, MODEL_CARD.md)
+    from backend.model_files import ENCODER_ADAPTER, encoder_recipe_of_vectors, file_sha256
 
     adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
-    heads = ("politeness", "criticism", "demand", "sentiment", "email_sentence_heads", "email_rating")
-    assert [LinearHead.load(name).meta.get("encoder_adapter_sha256") for name in heads] == [adapter] * len(heads)
+    recipe = encoder_recipe_of_vectors()
+    heads = [LinearHead.load(name) for name in ("politeness", "criticism", "demand", "sentiment", "email_sentence_heads", "email_rating")]
+    assert [h.meta.get("encoder_adapter_sha256") for h in heads] == [adapter] * len(heads)
+    assert [h.meta.get("encoder_recipe") for h in heads] == [recipe] * len(heads)
 
 
 def test_the_email_rating_reads_the_served_politeness_head():

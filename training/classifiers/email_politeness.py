@@ -63,7 +63,7 @@ class EmailSettings:
     anchor_rating: float = 3.0  # the scale's midpoint
     anchor_emails: int = 400  # AESLC train emails, outside the business check sample
     anchor_sentences: int = 200  # Write & Improve learner sentences, outside the learner check sample
-    anchor_weights: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0)  # tried in this order; the first within max_impolite_share
+    anchor_weights: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 1.5, 2.0)  # tried in this order; the first within max_impolite_share
     max_impolite_share: float = 0.05
     business_check: int = 600  # D.random_emails("train", n): the rude label's false-alarm sample too
     learner_check: int = 450  # the face-threat heads' learner sample (face_threats.ThreatSettings.learner_check)

@@ -26,7 +26,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
 from backend.config import Settings
-from backend.model_files import ENCODER_ADAPTER, file_sha256, sentence_encoder_path
+from backend.model_files import ENCODER_ADAPTER, encoder_recipe_of_vectors, file_sha256, sentence_encoder_path
 from backend.scoring import strategies
 from backend.scoring.embedding import SentenceEmbedder
 from backend.scoring.features import politeness_matrix, politeness_names, vader, VADER_NAMES
@@ -323,11 +323,14 @@ def main(argv: list[str] | None = None) -> dict:
     print("\n" + md)
     if not args.no_write:
         # The heads read the adapted encoder's vectors: a test checks they were trained on the committed adapter
+        # and the served build recipe (the tool versions aside)
         adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
+        recipe = encoder_recipe_of_vectors()
         named = [("politeness", head), ("sentiment", sen_head), *((h.name, t) for h, t in zip(settings.heads, threat_heads)),
                  ("email_sentence_heads", rating_sentence_heads), ("email_rating", rating_head)]
         for name, trained in named:
             trained.meta["encoder_adapter_sha256"] = adapter
+            trained.meta["encoder_recipe"] = recipe
             trained.save(name)
         (WEIGHTS_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n")
         if CARD.exists():
