@@ -138,7 +138,8 @@ def tone_check_section(paths: list[Path]) -> list[str]:
     header = "| results file | " + " | ".join(column for _, _, column in MEASURES) + " |"
     lines = [header, "|---|" + "---|" * len(MEASURES)]
     for path, results in runs:
-        cells = [f"{100 * results[key]:.1f}%" if key in results else "-" for _, key, _ in MEASURES]
+        measured = {key for _, key, _ in MEASURES if key in results} - ({"clean_unchanged"} if results.get("clean_emails") == 0 else set())
+        cells = [f"{100 * results[key]:.1f}%" if key in measured else "-" for _, key, _ in MEASURES]
         lines.append(f"| {path.stem} | " + " | ".join(cells) + " |")
     targets = ", ".join(f"{label} >= {100 * TARGETS[key]:.0f}%" for label, key, _ in MEASURES if key in TARGETS)
     last = runs[-1][1]

@@ -119,6 +119,9 @@ def test_the_committed_run_summaries_and_tone_checks_render(tmp_path):
     assert "## Training run: gemma3-270m-gec\n" in text and "| examples_seen (all sessions) | 23424 |" in text
     assert f"## Tone check ({len(tone_checks)} runs)" in text
     assert "| tone-check-stage4-rating | 63.3% | 66.7% | 63.3% | 50.0% | 98.2% |" in text
+    # a check run without clean emails (--clean 0) shows its clean share as not measured, not as 0%
+    assert "| tone-check-stage4-7bit-all41 | 58.5% |" in text
+    assert [line for line in text.splitlines() if line.startswith("| tone-check-stage4-7bit-all41 |")][0].endswith("| - |")
     # a file written before the check recorded its command: rebuilt, with the label threshold it ran with, and
     # without the softening rules serving applies since
     assert ("- tone-check-stage3-label.json: `PROOFREAD_TONE_RULES=False PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW=0.26 "
