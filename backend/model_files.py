@@ -19,8 +19,8 @@ from backend.config import CACHE_DIR
 # (MODEL_CARD.md). 7-bit weights (reduce_range): without it the vectors depended on the CPU, because
 # AVX2 multiplies uint8 x int8 with VPMADDUBSW, whose 16-bit pair sums saturate, while AVX512-VNNI and
 # AMX sum exactly; an email's politeness moved by ~0.03 and one rated email's label flipped between two
-# machines. With it no sum reaches the limit: 365 of 386 sentence vectors were bit-identical between this
-# machine's VNNI and an emulated AVX2 CPU (the rest cosine >= 0.995; 0 of 386 before), at the same speed
+# machines. With it no sum reaches the limit: 365 of 386 sentence vectors were bit-identical between an
+# AVX512-VNNI machine and an emulated AVX2 CPU (the rest cosine >= 0.995; 0 of 386 before), at the same speed
 # (MODEL_CARD.md, "Same vectors on every CPU"). The built file is named by a digest of this, the source
 # file and the tool versions, so changing any of them builds a new file instead of reusing a stale one.
 ENCODER_RECIPE = {
