@@ -34,6 +34,7 @@ from pathlib import Path
 
 from backend.config import Settings, environment_overrides
 from backend.diff import changed_word_share
+from backend.llama_runtime import chosen_build
 from training.data import emails as email_data
 from training.data import gec_corpora, jfleg
 from training.gleu import corpus_gleu
@@ -359,7 +360,9 @@ def run(specs: list[ModelSpec], out: Path, limit: int | None, clean_limit: int, 
                "cweb_unchanged_sentences": len(cweb),
                # the dev CWEB sentences depend on what was left out: results are comparable only with the same list
                **({"trained_on": sorted(p.parent.name for p in trained_on)} if split == "dev" else {}),
-               "scorer": scorer_name, "llama_threads": threads, "reference": reference_rows(rows), "models": [],
+               # llama.cpp's kernels differ by CPU, and so do the model's outputs, a little (models/README.md)
+               "scorer": scorer_name, "llama_threads": threads, "llama_kernels": chosen_build().name,
+               "reference": reference_rows(rows), "models": [],
                **({"command": command} if command else {})}
     if fce:
         from training.errant_score import corpus_f05

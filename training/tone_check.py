@@ -163,6 +163,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
 
     from backend.config import Settings, environment_overrides
+    from backend.llama_runtime import chosen_build
     from backend.scoring import Scorer
     from training.evaluate import ModelSpec, clean_emails, make_proofreader
 
@@ -175,6 +176,8 @@ def main(argv: list[str] | None = None) -> dict:
     results = {"model": f"{args.base} + adapter {args.adapter}",
                "command": environment_overrides() + "python -m training.tone_check " + shlex.join(sys.argv[1:] if argv is None else argv),
                **{name: getattr(settings, name) for name in TONE_SETTINGS},
+               # llama.cpp's kernels differ by CPU, and so do the model's outputs, a little (models/README.md)
+               "llama_kernels": chosen_build().name,
                **check(proofreader, rude_cases(args.n), clean_emails(args.clean)),
                "seconds": round(time.time() - started, 1)}
     args.out.mkdir(parents=True, exist_ok=True)
