@@ -59,6 +59,7 @@ AVX512 = Build(
                           "avx512_vnni", "avx512_bf16", "avx_vnni"},
 )
 KERNEL_VARIANTS = (AVX512,)  # fastest first; PORTABLE is what the package itself holds
+BUILDS = (PORTABLE, *KERNEL_VARIANTS)
 
 
 def choose(flags: frozenset[str]) -> Build:
@@ -71,7 +72,7 @@ def choose(flags: frozenset[str]) -> Build:
 
 def digest() -> str:
     """Names the wheel folder: changes with the version or any build's flags, not with comments."""
-    spec = [VERSION] + [[b.name, *b.cmake_flags] for b in (PORTABLE, *KERNEL_VARIANTS)]
+    spec = [VERSION] + [[b.name, *b.cmake_flags] for b in BUILDS]
     return hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]
 
 

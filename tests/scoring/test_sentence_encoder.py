@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import onnx
@@ -15,6 +14,7 @@ import pytest
 from onnx import numpy_helper
 
 from backend import model_files
+from backend.config import REPO_ROOT
 from backend.model_files import sentence_encoder_path, sentence_encoder_source_path
 from backend.scoring.embedding import SentenceEmbedder, shared_embedder
 
@@ -44,7 +44,6 @@ def test_served_encoder_is_the_built_int8_model():
             assert np.abs(values.astype(np.int16)).max() <= 64, tensor.name  # 255 x 64 x 2 < 2**15
 
 
-ROOT = Path(__file__).resolve().parents[2]
 # Runs in a Python under qemu's user-mode emulation of an AVX2-only CPU (no AVX512, no VNNI).
 EMULATED = """
 import sys
@@ -66,7 +65,7 @@ def test_vectors_are_the_same_on_an_avx2_only_cpu(tmp_path):
     native = SentenceEmbedder(model=model).embed(SENTENCES)
     out = tmp_path / "emulated.npy"
     subprocess.run([qemu, "-cpu", "EPYC-Rome", sys.executable, "-c", EMULATED, str(model), str(out), *SENTENCES],
-                   cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                   cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
                    check=True, timeout=600, capture_output=True)
     emulated = np.load(out)
     # Rounding of the float parts still differs now and then (365 of 386 AESLC sentence vectors bit-identical,
