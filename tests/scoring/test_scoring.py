@@ -12,20 +12,31 @@ from backend.prompts import tone_note
 from backend.scoring import Scorer, Scores
 from backend.scoring.features import vader
 from backend.scoring.linear import WEIGHTS_DIR, LinearHead
+from backend.scoring.trees import BoostedTrees
 
 pytestmark = pytest.mark.fast
 
 CHECK_SET = [json.loads(line) for line in (Path(__file__).parent / "email_check_set.jsonl").open(encoding="utf-8")]
 
 
+LINEAR_HEADS = ("politeness", "criticism", "demand", "sentiment", "email_sentence_heads")
+
+
+def served_heads() -> list:
+    return [LinearHead.load(name) for name in LINEAR_HEADS] + [BoostedTrees.load("email_rating")]
+
+
 def test_weights_are_small_committed_files():
-    for name in ("politeness", "criticism", "demand", "sentiment", "email_sentence_heads", "email_rating"):
+    for name in (*LINEAR_HEADS, "email_rating"):
         path = WEIGHTS_DIR / f"{name}.npz"
         assert path.exists() and path.stat().st_size < 100_000
+    for name in LINEAR_HEADS:
         head = LinearHead.load(name)
         assert head.coef.shape[1] == len(head.meta["features"])
         # a near-constant feature scaled up would get a huge folded weight (training/classifiers/scaling.py)
         assert np.abs(head.coef).max() < 1_000
+    trees = BoostedTrees.load("email_rating")
+    assert trees.feature.max() < len(trees.meta["features"])
 
 
 def test_heads_were_trained_on_the_committed_encoder_adapter_and_recipe():
@@ -35,7 +46,7 @@ def test_heads_were_trained_on_the_committed_encoder_adapter_and_recipe():
 
     adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
     recipe = encoder_recipe_of_vectors()
-    heads = [LinearHead.load(name) for name in ("politeness", "criticism", "demand", "sentiment", "email_sentence_heads", "email_rating")]
+    heads = served_heads()
     assert [h.meta.get("encoder_adapter_sha256") for h in heads] == [adapter] * len(heads)
     assert [h.meta.get("encoder_recipe") for h in heads] == [recipe] * len(heads)
 

@@ -78,7 +78,7 @@ def test_anchors_pull_unrated_texts_to_the_anchor_rating_and_the_model_still_ran
     own predictions toward 3.0, and the fit still rates each scenario's emails in the people's order."""
     from scipy.stats import spearmanr
 
-    cfg = EP.EmailSettings(inner_folds=3, email_alphas=(3.0,))
+    cfg = EP.EmailSettings(inner_folds=3)
     rated = EP.prepare()
     rows = np.where(np.isin(rated.seeds, [1, 2, 3]))[0]
     anchor_rows = EP.texts(D.random_emails("train", 20), "test_email_rating_anchors")
