@@ -22,10 +22,6 @@ CHECK_SET = [json.loads(line) for line in (Path(__file__).parent / "email_check_
 LINEAR_HEADS = ("politeness", "criticism", "demand", "sentiment", "email_sentence_heads")
 
 
-def served_heads() -> list:
-    return [LinearHead.load(name) for name in LINEAR_HEADS] + [BoostedTrees.load("email_rating")]
-
-
 def test_weights_are_small_committed_files():
     for name in (*LINEAR_HEADS, "email_rating"):
         path = WEIGHTS_DIR / f"{name}.npz"
@@ -46,7 +42,7 @@ def test_heads_were_trained_on_the_committed_encoder_adapter_and_recipe():
 
     adapter = file_sha256(ENCODER_ADAPTER).hexdigest()
     recipe = encoder_recipe_of_vectors()
-    heads = served_heads()
+    heads = [LinearHead.load(name) for name in LINEAR_HEADS] + [BoostedTrees.load("email_rating")]
     assert [h.meta.get("encoder_adapter_sha256") for h in heads] == [adapter] * len(heads)
     assert [h.meta.get("encoder_recipe") for h in heads] == [recipe] * len(heads)
 

@@ -87,4 +87,4 @@ def test_anchors_pull_unrated_texts_to_the_anchor_rating_and_the_model_still_ran
     heads, email_head = EP.fit(stanford, rated, rows, cfg, EP.Anchors(anchor_rows, 3.0, 1.0))
     with_anchors = EP.predict(heads, email_head, anchor_rows)
     assert np.abs(with_anchors - 3.0).mean() < np.abs(without - 3.0).mean()
-    assert spearmanr(EP.predict(heads, email_head, rated.rows, rows), rated.ratings[rows]).statistic > 0.6  # measured 0.79
+    assert spearmanr(EP.predict(heads, email_head, rated.rows, rows), rated.ratings[rows]).statistic > 0.6  # measured 0.86 (trees; the ridge 0.79)
