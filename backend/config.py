@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     rude_without_evidence_min_words: int = Field(
         35, ge=0, description="Short texts (a learner's sentence) score low without being rude: below this length the score alone never says rude."
     )
+    rude_rating_below: float = Field(
+        2.22,
+        ge=0,
+        le=5,
+        description="An email whose email rating (how people would rate it, 1-5; texts of 30+ words) is under this is labelled rude, evidence or not (0 = off). Chosen by training.classifiers.calibrate_rude on scenarios 1-12 (each rated by a fit that never saw its scenario) and AESLC train.",
+    )
     tone_retries: int = Field(
         0,
         ge=0,

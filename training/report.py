@@ -113,19 +113,30 @@ def sweep_section(path: Path, plot_dir: Path) -> list[str]:
     return [f"## Sweep: {path.stem} (`{path}`)", "", *command, markdown(state), f"Validation GLEU per rung: `{plot_path}`.", ""]
 
 
+# What a tone check ran with when its results file predates the setting: no softening rules, no rating label.
+_BEFORE_RECORDED = {"tone_rules": False, "rude_rating_below": 0.0}
+
+
+def tone_check_settings_env(results: dict) -> str:
+    """The tone settings a check ran with that differ from today's defaults and that its command does not set, as
+    environment variables: with them, its command reruns the same label and rules."""
+    from backend.config import ENV_PREFIX, Settings
+    from training.tone_check import TONE_SETTINGS
+
+    env = ""
+    for name in TONE_SETTINGS:
+        value, variable = results.get(name, _BEFORE_RECORDED.get(name)), ENV_PREFIX + name.upper()
+        if value is not None and value != Settings.model_fields[name].default and variable not in results.get("command", ""):
+            env += f"{variable}={value} "
+    return env
+
+
 def tone_check_command(results: dict, path: Path) -> str:
     """The command that wrote a training.tone_check results file: as recorded, or rebuilt from what it records."""
-    # a check from before serving applied the softening rules reruns without them
-    before_rules = "" if "tone_rules" in results else "PROOFREAD_TONE_RULES=False "
+    env = tone_check_settings_env(results)
     if results.get("command"):
-        return f"`{before_rules}{results['command']}`"
+        return f"`{env}{results['command']}`"
     adapter = results["model"].split(" + adapter ", 1)[1]
-    # the settings it records that differ from today's defaults, as the environment variables that set them
-    env = before_rules
-    if results.get("rude_without_evidence_below") not in (None, 0.07):
-        env += f"PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW={results['rude_without_evidence_below']} "
-    if results.get("tone_retries"):
-        env += f"PROOFREAD_TONE_RETRIES={results['tone_retries']} "
     return (f"`{env}python -m training.tone_check --adapter {adapter} --n {results['cases']} --clean {results['clean_emails']} "
             f"--out training/runs/{path.stem}` (rebuilt; it ran with the label, guards and serving code of its day)")
 

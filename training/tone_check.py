@@ -10,10 +10,13 @@ the backend's real `Proofreader` and reports:
 - the share judged politer by the politeness scorer (its value went up) and by VADER (its compound
   went up): two judges, because a model trained against one scorer's tone note could learn to please
   that scorer; VADER was never trained on anything here; also by the email rating (how people would rate
-  the email, backend/scoring/email_rating.py), which no tone note reads, but which was fit on all 240 rated
-  emails, these 30 among them (a judge that has seen the drafts, not the rewrites);
+  the email, backend/scoring/email_rating.py), which no tone note reads;
 - the share of the email's content words (not function words) still in the output;
 and, on clean AESLC dev emails (training.evaluate.clean_emails), the share returned unchanged.
+The served email rating was fit on all 240 rated emails, these among them, and it can set the rude label
+(Settings.rude_rating_below): on its own training emails it would flatter the label and judge drafts it has seen.
+So each email is scored with the served recipe fit without its scenario (email_politeness.rater_without), as an
+email of a scenario the rating never saw would be; the clean emails, never rated, get the served scorer.
 Writes results.json (numbers and email ids only, never text) to `--out`.
 
 Targets (issue 15): >= 80% politer, >= 90% content words kept, clean >= 95% unchanged."""
@@ -36,7 +39,7 @@ from training.classifiers.data import RatedEmail, human_rated_emails
 from training.data.email_tone_pairs import CHECK_SEEDS, corpus_path
 
 # backend.config.Settings fields that change what an email labelled rude gets back
-TONE_SETTINGS = ("rude_without_evidence_below", "tone_retries", "tone_rules")
+TONE_SETTINGS = ("rude_without_evidence_below", "rude_rating_below", "tone_retries", "tone_rules")
 TARGETS = {"politer_by_scorer": 0.80, "politer_by_vader": 0.80, "content_words_kept": 0.90, "clean_unchanged": 0.95}
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 
@@ -46,13 +49,14 @@ class Case:
     email_id: int
     rating: float
     text: str
+    seed: int | None = None  # the scenario
 
 
 def rude_cases(n: int, emails: list[RatedEmail] | None = None) -> list[Case]:
     """The `n` least polite emails of the check scenarios, by their human rating."""
     emails = human_rated_emails(corpus_path()) if emails is None else emails
     held_out = sorted((e for e in emails if e.seed in CHECK_SEEDS), key=lambda e: (e.rating, e.email_id))
-    return [Case(e.email_id, e.rating, e.text) for e in held_out[:n]]
+    return [Case(e.email_id, e.rating, e.text, e.seed) for e in held_out[:n]]
 
 
 def content_words(text: str) -> set[str]:
@@ -65,12 +69,23 @@ def content_kept(source: str, output: str) -> float:
     return len(words & content_words(output)) / len(words) if words else 1.0
 
 
-def check(proofreader, cases: list[Case], clean: list[str]) -> dict:
-    """The tone-check numbers for any object with the backend's `proofread(text) -> Result`."""
+def proofread_with(proofreader, scorer, text: str):
+    """`text` proofread with `scorer` in place of the proofreader's own (None: its own)."""
+    own = proofreader.scorer
+    proofreader.scorer = scorer or own
+    try:
+        return proofreader.proofread(text)
+    finally:
+        proofreader.scorer = own
+
+
+def check(proofreader, cases: list[Case], clean: list[str], scorers: dict | None = None) -> dict:
+    """The tone-check numbers for any object with the backend's `proofread(text) -> Result` and `scorer`;
+    `scorers`: the scorer to proofread each scenario's emails with, in place of the proofreader's own."""
     per_case = []
     for case in cases:
         started = time.perf_counter()
-        result = proofreader.proofread(case.text)
+        result = proofread_with(proofreader, (scorers or {}).get(case.seed), case.text)
         before, after = result.scores_before.politeness, result.scores_after.politeness
         vader_before = vader().polarity_scores(case.text)["compound"]
         vader_after = vader().polarity_scores(result.corrected)["compound"]
@@ -135,6 +150,8 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
 def report(results: dict) -> str:
     lines = [f"Tone check: {results['cases']} least polite emails of the held-out scenarios; model {results['model']}; "
              f"length-aware rude label below {results.get('rude_without_evidence_below', 0)} (0: off); "
+             f"rude from an email rating below {results.get('rude_rating_below', 0)} (0: off; the rating "
+             f"{results.get('email_rating', 'as served')}); "
              f"softening rules {'on' if results.get('tone_rules') else 'off'}; "
              f"{results['clean_emails']} clean emails.", "",
              "| measure | value | 95% interval | target |", "|---|---|---|---|"]
@@ -165,11 +182,15 @@ def main(argv: list[str] | None = None) -> dict:
     from backend.config import Settings, environment_overrides
     from backend.llama_runtime import chosen_build
     from backend.scoring import Scorer
+    from training.classifiers.email_politeness import rater_without, served_fit_inputs
     from training.evaluate import ModelSpec, clean_emails, make_proofreader
 
     started = time.time()
     proofreader = make_proofreader(ModelSpec(label="tone-check", base=args.base, adapter=args.adapter), Scorer(), args.threads)
     settings = Settings()
+    cases = rude_cases(args.n)
+    inputs = served_fit_inputs()
+    scorers = {seed: Scorer(rater=rater_without(seed, inputs)) for seed in sorted({c.seed for c in cases})}
     # The serving settings that decide what a rude email gets: the label (which emails are asked to soften), retries
     # (sample again when greedy leaves one rude) and the softening rules, recorded for the results table; the
     # command carries the environment that set them, so it reruns the same check.
@@ -178,7 +199,8 @@ def main(argv: list[str] | None = None) -> dict:
                **{name: getattr(settings, name) for name in TONE_SETTINGS},
                # llama.cpp's kernels differ by CPU, and so do the model's outputs, a little (models/README.md)
                "llama_kernels": chosen_build().name,
-               **check(proofreader, rude_cases(args.n), clean_emails(args.clean)),
+               "email_rating": "fit without the email's scenario",  # the served one was fit on these emails
+               **check(proofreader, cases, clean_emails(args.clean), scorers),
                "seconds": round(time.time() - started, 1)}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1))

@@ -23,14 +23,17 @@ class Scorer:
     The email is split into sentences and embedded once; both heads read the same vectors.
     Nothing here logs the text."""
 
-    def __init__(self, embedder: SentenceEmbedder | None = None, settings: Settings | None = None) -> None:
+    def __init__(self, embedder: SentenceEmbedder | None = None, settings: Settings | None = None, rater: EmailRater | None = None) -> None:
+        """`rater`: the served email rating unless given (the tone check rates each rated email with a fit that never
+        saw its scenario)."""
         from backend.config import Settings
 
         settings = settings or Settings()
         embedder = embedder or shared_embedder(settings)
         self._embedder = embedder
         self._sentiment = SentimentClassifier(embedder)
-        self._politeness = PolitenessClassifier(embedder, without_evidence=settings.rude_without_evidence(), rater=EmailRater())
+        self._politeness = PolitenessClassifier(embedder, without_evidence=settings.rude_without_evidence(), rater=rater or EmailRater(),
+                                                rude_rating_below=settings.rude_rating_below)
 
     def score(self, text: str) -> Scores:
         units = split_units(text)

@@ -6,7 +6,7 @@ It ranks whole emails better than P(polite) (a head trained on one-sentence Wiki
 the rated emails have 38-200 words, and on shorter text it guesses: rated regardless of length, hand-written rude
 one-liners came out below their neutral versions 71% of the time, where P(polite) gets 97% (weights/metrics.json,
 "check_set_unfloored"). So it rates texts of `min_words` words or more only
-(the head's meta), and it does not set the label, which keeps its evidence rules (politeness.py).
+(the head's meta). A rating under Settings.rude_rating_below labels the email rude (politeness.py).
 See MODEL_CARD.md."""
 
 from __future__ import annotations

@@ -309,3 +309,40 @@ def test_the_email_rating_leaves_short_texts_unrated(scorer: Scorer):
 def test_the_email_rating_ignores_the_header_block(scorer: Scorer):
     body = RATED_PAIRS[1][0]
     assert scorer.score("Subject: Project tracker\nTo: team@example.com\n\n" + body).politeness.rating == scorer.score(body).politeness.rating
+
+
+class FixedRating:
+    """An email rating that rates every text of 30+ words the same."""
+
+    min_words = 30
+
+    def __init__(self, rating: float):
+        self.rating = rating
+
+    def rate(self, sentences, whole, words):
+        return self.rating if words >= self.min_words else None
+
+
+PLAIN_NOTE = ("Hi Sam,\nThe quarterly figures are in the shared folder now. The sales table has the March numbers, and the "
+              "costs sheet follows next week once finance has closed the month.\nDana")
+
+
+def test_an_email_rating_under_the_calibrated_threshold_labels_an_email_rude_evidence_or_not(scorer: Scorer):
+    from backend.config import Settings
+
+    assert scorer.score(PLAIN_NOTE).politeness.label != "rude"
+    low, fine = Scorer(rater=FixedRating(2.0)), Scorer(rater=FixedRating(2.6))
+    assert low.score(PLAIN_NOTE).politeness.label == "rude" and fine.score(PLAIN_NOTE).politeness.label != "rude"
+    off = Scorer(settings=Settings(rude_rating_below=0.0), rater=FixedRating(1.0))
+    assert off.score(PLAIN_NOTE).politeness.label != "rude"
+    # a text too short to rate keeps the other rules
+    assert low.score("The figures are in the shared folder.").politeness.label != "rude"
+
+
+def test_the_served_rating_threshold_is_the_calibrations_choice():
+    import json
+
+    from backend.config import REPO_ROOT, Settings
+
+    chosen = json.loads((REPO_ROOT / "training" / "results" / "rude-calibration.json").read_text())
+    assert (Settings().rude_rating_below, Settings().rude_without_evidence_below) == (chosen["rating_below"], chosen["alone_below"])

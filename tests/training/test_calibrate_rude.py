@@ -36,3 +36,17 @@ def test_with_a_length_floor_a_short_low_scoring_text_needs_lexicon_evidence():
     assert not rude(Scored(None, 0.2, False, 12), alone_below=0.23, min_words=35)
     assert rude(Scored(None, 0.2, False, 35), alone_below=0.23, min_words=35)
     assert rude(Scored(None, 0.3, True, 12), alone_below=0.23, min_words=35)
+
+
+@pytest.mark.fast
+def test_the_rating_threshold_counts_what_it_adds_over_the_label_with_the_score_threshold():
+    # (human rating, P(polite), rude with evidence, words, email rating)
+    calibration = [Scored(1.5, 0.5, False, 90, 1.8), Scored(3.0, 0.05, False, 90, 2.0), Scored(3.5, 0.5, False, 90, 2.4),
+                   Scored(4.0, 0.5, False, 90, None)]
+    business = [Scored(None, 0.5, False, 60, r / 10) for r in range(15, 35)]  # 20 emails rated 1.5 ... 3.4
+    # the acceptable email rated 2.0 is already rude by the score (0.05 < 0.08): only the one rated 2.4 caps it
+    assert choose(calibration, business, up_to=2.5, false_alarm=1.0, alone_below=0.08) == 2.4
+    # the business emails rated under the threshold count against the budget: 1.5 and 1.6 fit in 2 of 20
+    assert choose(calibration, business, up_to=2.5, false_alarm=0.1, alone_below=0.08) == 1.7
+    assert rude(Scored(None, 0.5, False, 60, 2.0), alone_below=0.08, rating_below=2.22)
+    assert not rude(Scored(None, 0.5, False, 60, None), alone_below=0.08, rating_below=2.22)  # too short to rate

@@ -70,11 +70,28 @@ def test_content_words_kept_counts_names_and_numbers_not_function_words():
     assert 0.5 < dropped < 1.0
 
 
+def test_each_scenario_is_scored_by_its_own_scorer_and_the_proofreader_keeps_its_own(scorer):
+    # the rude label and the rating judge read a rating fit without the email's scenario (tone_check's docstring)
+    class Fixed:
+        def __init__(self, label):
+            self.label = label
+
+        def score(self, text):
+            scores = scorer.score(text)
+            return scores.model_copy(update={"politeness": scores.politeness.model_copy(update={"label": self.label})})
+
+    proofreader = RewritesTo(scorer, POLITE)
+    cases = [tone_check.Case(1, 1.2, RUDE, seed=13), tone_check.Case(2, 1.3, RUDE, seed=14)]
+    results = tone_check.check(proofreader, cases, clean=[], scorers={13: Fixed("rude"), 14: Fixed("polite")})
+    assert [c["label_before"] for c in results["per_case"]] == ["rude", "polite"]
+    assert proofreader.scorer is scorer
+
+
 def test_the_cases_are_the_least_polite_of_the_check_scenarios_only():
     emails = [RatedEmail(i, seed, f"email {i}", rating) for i, (seed, rating) in
               enumerate([(1, 1.0), (13, 2.0), (14, 1.5), (24, 4.0), (12, 1.1)])]
     cases = tone_check.rude_cases(2, emails)
-    assert [c.email_id for c in cases] == [2, 1]
+    assert [(c.email_id, c.seed) for c in cases] == [(2, 14), (1, 13)]
     assert all(emails[c.email_id].seed in CHECK_SEEDS for c in tone_check.rude_cases(10, emails))
 
 

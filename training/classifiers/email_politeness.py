@@ -45,7 +45,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 from sklearn.pipeline import make_pipeline
 
-from backend.scoring.email_rating import HIGHEST, LOWEST, SENTENCE_OUTPUTS, email_features, feature_names
+from backend.scoring.email_rating import HIGHEST, LOWEST, SENTENCE_OUTPUTS, EmailRater, email_features, feature_names
 from backend.scoring.features import politeness_matrix
 from backend.scoring.linear import LinearHead
 from backend.scoring.politeness import aggregate, whole_email_row
@@ -139,6 +139,12 @@ def prepare() -> RatedEmails:
     )
 
 
+def check_samples(cfg: EmailSettings) -> tuple[list[str], list[str]]:
+    """(business emails, learner sentences): unrated real texts the anchors must not make impolite, the samples the
+    rude label is checked on; no anchor is taken from them."""
+    return D.random_emails("train", cfg.business_check), D.random_learner_sentences(cfg.learner_check)
+
+
 def anchor_texts(cfg: EmailSettings, business_check: list[str], learner_check: list[str]) -> Texts:
     """Unrated AESLC train emails and learner sentences, none of them in the check samples."""
     business, checked = set(business_check), set(learner_check)
@@ -221,6 +227,21 @@ def grouped_cv(stanford: LinearHead, data: RatedEmails, cfg: EmailSettings, anch
     return predicted
 
 
+def served_fit_inputs(cfg: EmailSettings | None = None) -> tuple[LinearHead, RatedEmails, EmailSettings, Anchors]:
+    """(Stanford head, rated emails, settings, anchors) as the served email rating was fit (its anchor weight from
+    its meta), for fits of the served recipe on part of the rated emails: `grouped_cv(*inputs)`, `rater_without`."""
+    cfg = cfg or EmailSettings()
+    weight = float(BoostedTrees.load("email_rating").meta["anchors"]["weight"])
+    return LinearHead.load("politeness"), prepare(), cfg, Anchors(anchor_texts(cfg, *check_samples(cfg)), cfg.anchor_rating, weight)
+
+
+def rater_without(seed: int, inputs: tuple[LinearHead, RatedEmails, EmailSettings, Anchors]) -> EmailRater:
+    """The served recipe fit on every rated email but those of scenario `seed`: how the served rating rates an
+    email of a scenario it never saw."""
+    stanford, rated, cfg, anchors = inputs
+    return EmailRater(*fit(stanford, rated, np.where(rated.seeds != seed)[0], cfg, anchors))
+
+
 def stanford_score(stanford: LinearHead, rows: Texts) -> np.ndarray:
     """The served P(polite) logit of each text, aggregated as the politeness classifier does."""
     min_weight = float(stanford.meta["min_weight"])
@@ -252,8 +273,7 @@ def run(stanford: LinearHead, cfg: EmailSettings | None = None) -> tuple[dict, L
     every = np.arange(len(gold))
     first_half = np.where(np.isin(rated.seeds, list(TRAINING_SEEDS)))[0]  # scenarios 1-12: first messages
     second_half = np.where(np.isin(rated.seeds, list(CHECK_SEEDS)))[0]  # 13-24: the tone check's, replies among them
-    # Unrated real texts the anchors must not make impolite: the samples the rude label is checked on.
-    business_check, learner_check = D.random_emails("train", cfg.business_check), D.random_learner_sentences(cfg.learner_check)
+    business_check, learner_check = check_samples(cfg)
     anchor_rows = anchor_texts(cfg, business_check, learner_check)
     checks = {"business": texts(business_check, "aeslc_train_any"), "learner": texts(learner_check, "wi_train_sample")}
 

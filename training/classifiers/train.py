@@ -28,6 +28,7 @@ from sklearn.pipeline import make_pipeline
 from backend.config import Settings
 from backend.model_files import ENCODER_ADAPTER, encoder_recipe_of_vectors, file_sha256, sentence_encoder_path
 from backend.scoring import strategies
+from backend.scoring.email_rating import EmailRater
 from backend.scoring.embedding import SentenceEmbedder
 from backend.scoring.features import politeness_matrix, politeness_names, vader, VADER_NAMES
 from backend.scoring.linear import WEIGHTS_DIR, LinearHead
@@ -192,7 +193,7 @@ def aeslc_rude_share(cfg: Config, clf: PolitenessClassifier) -> dict:
     alone_below, min_words = clf.without_evidence
     out = {"n": len(bodies), **{lab: 100 * labels.count(lab) / len(labels) for lab in ("rude", "neutral", "polite")},
            "p_quantiles": {q: float(np.quantile(probs, q / 100)) for q in (1, 5, 10, 50, 90)},
-           "rude_alone_below": alone_below, "rude_alone_min_words": min_words}
+           "rude_alone_below": alone_below, "rude_alone_min_words": min_words, "rude_rating_below": clf.rude_rating_below}
     print(f"  aeslc_dev sample: {out}", flush=True)
     return out
 
@@ -276,7 +277,8 @@ def table(m: dict) -> str:
     a = p["aeslc"]
     lines += [f"Real business emails (AESLC dev, random {a['n']}): {a['rude']:.1f}% labelled rude, {a['neutral']:.1f}% neutral, {a['polite']:.1f}% polite "
               f"(rude = P(polite) < {m['config']['rude_below']} and a rude strategy found, or a face-threat head, or P(polite) < "
-              f"{a['rude_alone_below']} on {a['rude_alone_min_words']}+ words; polite = P(polite) >= {m['config']['polite_from']}).", "",
+              f"{a['rude_alone_below']} on {a['rude_alone_min_words']}+ words, or an email rating under {a['rude_rating_below']}; "
+              f"polite = P(polite) >= {m['config']['polite_from']}).", "",
               "### Sentiment: TweetEval (3 classes) and SST-2 phrases (2 classes)", "",
               f"Trained on {s['train']}. Held out: {s['held_out']} (same distribution), {s['shifted']} (an earlier year, label "
               f"shift) and {s['sst2_held_out']} (SST-2 counted positive when P(positive) > P(negative)). The fine-tuned encoder "
@@ -310,12 +312,14 @@ def main(argv: list[str] | None = None) -> dict:
     settings = T.ThreatSettings()
     pol["face_threats"], threat_heads = T.run(settings, head)
     T.print_report(pol["face_threats"])
-    # the label as served, the score-only rude rule included: the table reports the served model's labels
-    clf = PolitenessClassifier(head=head, threats=tuple(threat_heads), without_evidence=Settings().rude_without_evidence())
-    pol["email_check"] = email_check(cfg, clf, sets)
-    pol["aeslc"] = aeslc_rude_share(cfg, clf)
     print("email rating", flush=True)
     pol["email_rating"], rating_sentence_heads, rating_head = EP.run(head)
+    # the label as served, the score-only and rating rules included: the tables report the served model's labels
+    served = Settings()
+    clf = PolitenessClassifier(head=head, threats=tuple(threat_heads), without_evidence=served.rude_without_evidence(),
+                               rater=EmailRater(rating_sentence_heads, rating_head), rude_rating_below=served.rude_rating_below)
+    pol["email_check"] = email_check(cfg, clf, sets)
+    pol["aeslc"] = aeslc_rude_share(cfg, clf)
     print("sentiment", flush=True)
     sen, sen_head = sentiment(cfg)
     metrics = {"config": cfg.__dict__, "politeness": pol, "sentiment": sen, "seconds": round(time.time() - t0, 1)}
