@@ -73,6 +73,7 @@ def summary(scored: list[Scored], alone_below: float, min_words: int = 0, rating
     impolite = [s for s in scored if s.rating is not None and s.rating < IMPOLITE_BELOW]
     acceptable = [s for s in scored if s.rating is not None and s.rating >= IMPOLITE_BELOW]
     unrated = [s for s in scored if s.rating is None]
+
     def count(group: list[Scored]) -> int:
         return sum(rude(s, alone_below, min_words, rating_below) for s in group)
 
