@@ -335,7 +335,7 @@ def test_an_email_rating_under_the_calibrated_threshold_labels_an_email_rude_evi
     assert low.score(PLAIN_NOTE).politeness.label == "rude" and fine.score(PLAIN_NOTE).politeness.label != "rude"
     off = Scorer(settings=Settings(rude_rating_below=0.0), rater=FixedRating(1.0))
     assert off.score(PLAIN_NOTE).politeness.label != "rude"
-    # a text too short to rate keeps the other rules
+    # a text the rating leaves unrated (None, under 30 words) keeps the other rules
     assert low.score("The figures are in the shared folder.").politeness.label != "rude"
 
 
