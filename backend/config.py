@@ -102,7 +102,13 @@ class Settings(BaseSettings):
         description="Politeness under this P(polite) labels an email rude without an accusation, bare command or face-threat sentence to show, once it is rude_without_evidence_min_words long (0 = off: the label needs evidence). Chosen by training.classifiers.calibrate_rude on scenarios 1-12 and AESLC train.",
     )
     rude_without_evidence_min_words: int = Field(
-        35, ge=0, description="Short texts (a learner's sentence) score low without being rude: below this length the score alone never says rude."
+        35, ge=0, description="Short texts (a learner's sentence) score low without being rude: below this length the score alone never says rude. From it on, a text is an email whose bare commands need rude_command_below."
+    )
+    rude_command_below: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="In an email of rude_without_evidence_min_words or more, a bare command (no 'please') is evidence for the rude label only under this P(polite) as well as the head's rude_below: instructions between colleagues are full of them. Blame of the reader, and a bare command in a shorter text, need rude_below alone (1 = as blame). Chosen by training.classifiers.calibrate_rude on scenarios 1-12 and AESLC train.",
     )
     rude_rating_below: float = Field(
         2.22,

@@ -113,8 +113,9 @@ def sweep_section(path: Path, plot_dir: Path) -> list[str]:
     return [f"## Sweep: {path.stem} (`{path}`)", "", *command, markdown(state), f"Validation GLEU per rung: `{plot_path}`.", ""]
 
 
-# What a tone check ran with when its results file predates the setting: no score-only rule, no rating label, no softening rules.
-_BEFORE_RECORDED = {"rude_without_evidence_below": 0.0, "rude_rating_below": 0.0, "tone_rules": False}
+# What a tone check ran with when its results file predates the setting: no score-only rule, no rating label, no softening
+# rules, and a bare command evidence wherever blame was.
+_BEFORE_RECORDED = {"rude_without_evidence_below": 0.0, "rude_rating_below": 0.0, "tone_rules": False, "rude_command_below": 1.0}
 
 
 def tone_check_settings_env(results: dict) -> str:

@@ -39,7 +39,7 @@ from training.classifiers.data import RatedEmail, human_rated_emails
 from training.data.email_tone_pairs import CHECK_SEEDS, corpus_path
 
 # backend.config.Settings fields that change what an email labelled rude gets back
-TONE_SETTINGS = ("rude_without_evidence_below", "rude_rating_below", "tone_retries", "tone_rules")
+TONE_SETTINGS = ("rude_command_below", "rude_without_evidence_below", "rude_rating_below", "tone_retries", "tone_rules")
 TARGETS = {"politer_by_scorer": 0.80, "politer_by_vader": 0.80, "content_words_kept": 0.90, "clean_unchanged": 0.95}
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 
@@ -149,6 +149,7 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
 
 def report(results: dict) -> str:
     lines = [f"Tone check: {results['cases']} least polite emails of the held-out scenarios; model {results['model']}; "
+             f"a bare command in an email evidence below {results.get('rude_command_below', 1.0)} (1: as blame); "
              f"length-aware rude label below {results.get('rude_without_evidence_below', 0)} (0: off); "
              f"rude from an email rating below {results.get('rude_rating_below', 0)} (0: off; the rating "
              f"{results.get('email_rating', 'as served')}); "

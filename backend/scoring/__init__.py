@@ -33,7 +33,7 @@ class Scorer:
         self._embedder = embedder
         self._sentiment = SentimentClassifier(embedder)
         self._politeness = PolitenessClassifier(embedder, without_evidence=settings.rude_without_evidence(), rater=rater or EmailRater(),
-                                                rude_rating_below=settings.rude_rating_below)
+                                                rude_rating_below=settings.rude_rating_below, rude_command_below=settings.rude_command_below)
 
     def score(self, text: str) -> Scores:
         units = split_units(text)

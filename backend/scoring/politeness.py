@@ -42,7 +42,7 @@ class PolitenessClassifier:
     def __init__(self, embedder: SentenceEmbedder | None = None, head: LinearHead | None = None,
                  without_evidence: tuple[float, int] = (0.0, 0),
                  threats: tuple[LinearHead | str, ...] = ("criticism", "demand"), rater: EmailRater | None = None,
-                 rude_rating_below: float = 0.0) -> None:
+                 rude_rating_below: float = 0.0, rude_command_below: float = 1.0) -> None:
         self._head = head or LinearHead.load("politeness")
         self._rater = rater  # None: no email rating (training builds classifiers before the rating exists)
         # face-threat heads (training/classifiers/face_threats.py), or names of saved ones; (): the lexicon alone
@@ -55,6 +55,8 @@ class PolitenessClassifier:
         # (P(polite) under which, and words from which, the score alone says rude); off by default
         self.without_evidence = without_evidence
         self.rude_rating_below = rude_rating_below  # an email rating under it says rude; 0: off
+        # a bare command in a text of without_evidence's floor or more is evidence only under it (and rude_below); 1: always
+        self.rude_command_below = rude_command_below
         names = meta["features"]
         coef = self._head.coef[0]
         # Learned weight of each strategy, used to order the reasons by how much they moved the score.
@@ -94,17 +96,22 @@ class PolitenessClassifier:
                 return Reason(strategy=head.meta["reason"], effect="rude", present=True, evidence=strategies.clip(units[best]))
         return None
 
-    def label(self, probability: float, rude_strategy_found: bool = True, words: int = 0, criticisms: int = 0,
+    def label(self, probability: float, blame: bool = True, bare_command: bool = False, words: int = 0, criticisms: int = 0,
               threatened: bool = False, rating: float | None = None) -> str:
-        """`rude` needs a low score *and* a rude strategy to show as the reason: the prompt then asks the
+        """`rude` needs a low score *and* evidence to show as the reason: the prompt then asks the
         model to soften, so a curt but neutral email (a news forward, a terse FYI) must not get there.
+        Blame of the reader is evidence under `rude_below`, and so is a bare command in a short text ("Send it now.");
+        in an email as long as `without_evidence`'s floor, only under `rude_command_below` too, as instructions between
+        colleagues ("Use the ISDA format", "Give me a call") are full of them.
         Cold or passive-aggressive emails rarely use those words, so with `without_evidence` set a very
         low score on a long enough text says rude alone (short sentences score low without being rude).
         Several different criticisms of the reader say rude whatever the score, which rates long cold
         emails as neutral, and so does a sentence a face-threat head is sure of (`threatening_sentence`: it
         already asks for a score short of polite). So does an email rating under `rude_rating_below`: fit on whole
         rated emails, it ranks cold replies with no rude word low where P(polite), a sentence model, does not."""
-        if (probability < self.rude_below and rude_strategy_found) or criticisms >= RUDE_CRITICISMS or threatened:
+        long_email = words >= self.without_evidence[1]
+        evidence = blame or (bare_command and (not long_email or probability < self.rude_command_below))
+        if (probability < self.rude_below and evidence) or criticisms >= RUDE_CRITICISMS or threatened:
             return "rude"
         if rating is not None and rating < self.rude_rating_below:
             return "rude"
@@ -135,6 +142,6 @@ class PolitenessClassifier:
         reasons = self.reasons(text) if text.strip() else []
         if threat is not None and not any(r.present and r.strategy == threat.strategy for r in reasons):
             reasons.insert(0, threat)
-        label = self.label(p, strategies.rude_evidence(reasons), len(text.split()), strategies.criticisms(text), threat is not None,
-                           rating)
+        label = self.label(p, strategies.blame_found(reasons), strategies.bare_command_found(reasons), len(text.split()),
+                           strategies.criticisms(text), threat is not None, rating)
         return PolitenessScore(value=round(p, 4), label=label, emoji=EMOJI[label], reasons=reasons, rating=rating)

@@ -91,7 +91,7 @@ STRATEGIES: list[Strategy] = [
 ]
 
 NAMES = [s.name for s in STRATEGIES if s.feature]
-# Blame of the reader: evidence for the rude label on its own (rude_evidence), and counted (criticisms).
+# Blame of the reader: evidence for the rude label on its own (blame_found), and counted (criticisms).
 _BLAME = ("accusation", "criticism")
 _SHOWN_MISSING = ("greeting", "please", "gratitude")
 
@@ -116,13 +116,15 @@ def reasons(text: str, show_missing: bool = True) -> list[Reason]:
     return found
 
 
-def rude_evidence(found: list[Reason]) -> bool:
-    """Strong enough to call an email rude: an accusation or criticism of the reader, or a bare command
-    (not "Please send...", which business email uses all the time)."""
-    return any(
-        r.present and (r.strategy in _BLAME or (r.strategy == "direct_command" and not r.evidence.lower().startswith("please")))
-        for r in found
-    )
+def blame_found(found: list[Reason]) -> bool:
+    """An accusation or criticism of the reader: evidence for the rude label."""
+    return any(r.present and r.strategy in _BLAME for r in found)
+
+
+def bare_command_found(found: list[Reason]) -> bool:
+    """A command without "please" ("Send it today", not "Please send...", which business email uses all the time):
+    weaker evidence than blame, since instructions between colleagues are full of them (PolitenessClassifier.label)."""
+    return any(r.present and r.strategy == "direct_command" and not r.evidence.lower().startswith("please") for r in found)
 
 
 def criticisms(text: str) -> int:

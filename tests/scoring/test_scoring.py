@@ -339,10 +339,29 @@ def test_an_email_rating_under_the_calibrated_threshold_labels_an_email_rude_evi
     assert low.score("The figures are in the shared folder.").politeness.label != "rude"
 
 
+INSTRUCTIONS = ("Melissa,\nThe counterparty sent its draft this morning and it uses a floating price reference.\nUse the ISDA "
+                "format for the confirm, and ignore the extra pages in their form.\nI have no other information about the "
+                "deal, so check with Janelle before it goes out.\nSS")
+
+
+def test_a_bare_command_in_an_email_is_evidence_only_under_the_command_threshold(scorer: Scorer):
+    from backend.config import Settings
+
+    # P(polite) 0.34 when written: under rude_below (0.4), over the calibrated rude_command_below (0.25)
+    politeness = scorer.score(INSTRUCTIONS).politeness
+    assert _present(politeness, "direct_command") and Settings().rude_command_below < politeness.value < 0.4
+    assert politeness.label != "rude"
+    assert Scorer(settings=Settings(rude_command_below=1.0)).score(INSTRUCTIONS).politeness.label == "rude"  # the label before
+    # a one-line command is a whole message: its command is evidence under rude_below, as before
+    assert scorer.score("Fix this now.").politeness.label == "rude"
+
+
 def test_the_served_rating_threshold_is_the_calibrations_choice():
     import json
 
     from backend.config import REPO_ROOT, Settings
 
     chosen = json.loads((REPO_ROOT / "training" / "results" / "rude-calibration.json").read_text())
-    assert (Settings().rude_rating_below, Settings().rude_without_evidence_below) == (chosen["rating_below"], chosen["alone_below"])
+    served = Settings()
+    assert (served.rude_rating_below, served.rude_without_evidence_below, served.rude_command_below) == (
+        chosen["rating_below"], chosen["alone_below"], chosen["command_below"])

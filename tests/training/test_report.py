@@ -124,7 +124,9 @@ def test_the_committed_run_summaries_and_tone_checks_render(tmp_path):
     assert [line for line in text.splitlines() if line.startswith("| tone-check-stage4-7bit-all41 |")][0].endswith("| - |")
     # a file written before the check recorded its command: rebuilt, with the label threshold it ran with, and
     # without the softening rules serving applies since
-    assert ("- tone-check-stage3-label.json: `PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW=0.26 PROOFREAD_RUDE_RATING_BELOW=0.0 "
-            "PROOFREAD_TONE_RULES=False python -m training.tone_check ") in text
-    # a recorded command reruns with the settings of its day that today's defaults changed (no rating label then)
-    assert "- tone-check-stage4-7bit.json: `PROOFREAD_RUDE_RATING_BELOW=0.0 python -m training.tone_check " in text
+    assert ("- tone-check-stage3-label.json: `PROOFREAD_RUDE_COMMAND_BELOW=1.0 PROOFREAD_RUDE_WITHOUT_EVIDENCE_BELOW=0.26 "
+            "PROOFREAD_RUDE_RATING_BELOW=0.0 PROOFREAD_TONE_RULES=False python -m training.tone_check ") in text
+    # a recorded command reruns with the settings of its day that today's defaults changed (no rating label then, and
+    # a bare command evidence in any email)
+    assert ("- tone-check-stage4-7bit.json: `PROOFREAD_RUDE_COMMAND_BELOW=1.0 PROOFREAD_RUDE_RATING_BELOW=0.0 "
+            "python -m training.tone_check ") in text

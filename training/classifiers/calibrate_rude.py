@@ -1,27 +1,31 @@
-"""A score, and an email rating, low enough to say rude without evidence: where they lie, and what they add (issue 15)
+"""Where the rude label's thresholds lie, and what each adds (issue 15)
 
-    python -m training.classifiers.calibrate_rude          # ~1 min; writes training/results/rude-calibration.json
+    python -m training.classifiers.calibrate_rude          # ~2 min; writes training/results/rude-calibration.json
 
-The served label asks for P(polite) < rude_below *and* evidence: an accusation or bare command from the
-strategy lexicon, or a sentence a face-threat head is sure of (backend/scoring/politeness.py). Some emails
-people rate impolite show neither (a reply that calls the reader's message condescending and tells them to take it
-up elsewhere) although they score near 0. This picks `alone_below`, a lower score under which texts of at least `--min-words` need no evidence,
-on the calibration scenarios only (TRAINING_SEEDS), counting only what it adds to the served label:
-  - the largest threshold on a 0.01 grid that adds no calibration email people rated 2.5 or more (1-5 scale),
-  - and adds at most `--false-alarm` of random AESLC train emails of any kind (real business mail, mostly fine);
-then, the same way over the label with that threshold, `rating_below`: an email rating (how people would rate the
-email, 1-5, backend/scoring/email_rating.py) under which an email is rude. Each rated email is rated by the served
-recipe fit without its scenario (the served rating was fit on all 240: on them its own ratings would flatter it).
-Both are reported on the held-out scenarios (CHECK_SEEDS, the tone check's), random AESLC dev emails
+The label asks for P(polite) < rude_below *and* evidence: blame of the reader from the strategy lexicon, or a
+sentence a face-threat head is sure of (backend/scoring/politeness.py). Three thresholds widen or narrow it, each
+chosen in turn on the calibration scenarios only (TRAINING_SEEDS), counting only what it adds to the label with
+the ones before, by one rule: the largest value on a 0.01 grid that adds no calibration email people rated 2.5 or
+more (1-5 scale) and at most `--false-alarm` of random AESLC train emails of any kind (real business mail, mostly
+fine):
+  - `command_below`: a P(polite) under which a bare command ("Send it today") is evidence too in a text of
+    `--min-words` or more (in a shorter one it is evidence under rude_below). Instructions between colleagues are
+    full of them, and the rated emails' impolite ones rarely show nothing else;
+  - `alone_below`: a lower score under which texts of at least `--min-words` need no evidence (some emails people
+    rate impolite show none: a reply that calls the reader's message condescending, near 0 all the same);
+  - `rating_below`: an email rating (how people would rate the email, 1-5, backend/scoring/email_rating.py) under
+    which an email is rude. Each rated email is rated by the served recipe fit without its scenario (the served
+    rating was fit on all 240: on them its own ratings would flatter it).
+All are reported on the held-out scenarios (CHECK_SEEDS, the tone check's), random AESLC dev emails
 and the JFLEG validation sentences (short neutral learner text, the other shape of draft users proofread).
-The served values are `Settings.rude_without_evidence_below` and `Settings.rude_rating_below`; see
+The served values are `Settings.rude_command_below`, `.rude_without_evidence_below` and `.rude_rating_below`; see
 backend/scoring/MODEL_CARD.md ("Rude label calibration")."""
 
 from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from backend.scoring.politeness import rude_without_evidence
@@ -36,31 +40,35 @@ OUT = Path(__file__).resolve().parents[1] / "results" / "rude-calibration.json"
 class Scored:
     rating: float | None  # human rating; None for unrated AESLC emails
     p_polite: float
-    rude_with_evidence: bool  # the label with evidence (score, and lexicon or face-threat head) says rude
+    rude_with_evidence: bool  # the label with evidence (score, and blame or face-threat head) says rude, bare commands aside
     words: int
     email_rating: float | None = None  # None: too short to rate
+    bare_command: bool = False  # a bare command, on a text scoring under rude_below: evidence for the label before 2026-12-02
 
 
-def rude(s: Scored, alone_below: float, min_words: int = 0, rating_below: float = 0.0) -> bool:
-    return (rude_without_evidence(s.p_polite, s.words, alone_below, min_words) or s.rude_with_evidence
-            or (s.email_rating is not None and s.email_rating < rating_below))
+@dataclass(frozen=True)
+class Thresholds:
+    """The label's calibrated thresholds; 0.0 turns one off."""
+    command_below: float = 0.0  # a bare command in a text of min_words or more is evidence under this P(polite)
+    alone_below: float = 0.0  # the score alone says rude under this, on min_words or more
+    rating_below: float = 0.0  # an email rating under this says rude
+    min_words: int = 0  # from this length, the score alone can say rude and a bare command needs command_below
 
 
-def added(s: Scored, alone_below: float, min_words: int = 0, rating_below: float = 0.0, before: tuple[float, float] = (0.0, 0.0)) -> bool:
-    """Rude by the thresholds, and not already by the label with `before` (alone_below, rating_below)."""
-    return rude(s, alone_below, min_words, rating_below) and not rude(s, before[0], min_words, before[1])
+def rude(s: Scored, t: Thresholds) -> bool:
+    return (s.rude_with_evidence or (s.bare_command and (s.words < t.min_words or s.p_polite < t.command_below))
+            or rude_without_evidence(s.p_polite, s.words, t.alone_below, t.min_words)
+            or (s.email_rating is not None and s.email_rating < t.rating_below))
 
 
-def choose(calibration: list[Scored], business: list[Scored], up_to: float, false_alarm: float, min_words: int = 0,
-           alone_below: float | None = None) -> float:
-    """The largest threshold up to `up_to` that adds to the served label no rated-acceptable calibration email
-    and at most `false_alarm` of the business emails (0.0 when none does: the served rule alone). Without
-    `alone_below` the threshold is the score's; with it, the email rating's, over the label with that score threshold."""
+def choose(calibration: list[Scored], business: list[Scored], up_to: float, false_alarm: float, served: Thresholds, name: str) -> float:
+    """The largest value of threshold `name` up to `up_to`, on a 0.01 grid, that adds to the label with `served` no
+    rated-acceptable calibration email and at most `false_alarm` of the business emails (0.0 when none does)."""
     def adds(s: Scored, t: float) -> bool:
-        return added(s, t, min_words) if alone_below is None else added(s, alone_below, min_words, t, before=(alone_below, 0.0))
+        return rude(s, replace(served, **{name: t})) and not rude(s, served)
 
     best = 0.0
-    for step in range(1, int(up_to * 100) + 1):
+    for step in range(1, int(round(up_to * 100)) + 1):
         t = step / 100
         acceptable_added = any(adds(s, t) for s in calibration if s.rating >= IMPOLITE_BELOW)
         business_added = sum(adds(s, t) for s in business) / max(len(business), 1)
@@ -69,13 +77,13 @@ def choose(calibration: list[Scored], business: list[Scored], up_to: float, fals
     return best
 
 
-def summary(scored: list[Scored], alone_below: float, min_words: int = 0, rating_below: float = 0.0) -> dict:
+def summary(scored: list[Scored], t: Thresholds) -> dict:
     impolite = [s for s in scored if s.rating is not None and s.rating < IMPOLITE_BELOW]
     acceptable = [s for s in scored if s.rating is not None and s.rating >= IMPOLITE_BELOW]
     unrated = [s for s in scored if s.rating is None]
 
     def count(group: list[Scored]) -> int:
-        return sum(rude(s, alone_below, min_words, rating_below) for s in group)
+        return sum(rude(s, t) for s in group)
 
     out = {}
     if impolite or acceptable:
@@ -86,13 +94,18 @@ def summary(scored: list[Scored], alone_below: float, min_words: int = 0, rating
     return out
 
 
-def score_all(scorer, texts: list[str], ratings: list[float | None], email_ratings: list[float | None] | None = None) -> list[Scored]:
-    """`email_ratings`: in place of the scorer's (the rated emails', by fits that never saw their scenario)."""
+def score_all(scorer, rude_below: float, texts: list[str], ratings: list[float | None],
+              email_ratings: list[float | None] | None = None) -> list[Scored]:
+    """`scorer`: one whose label takes evidence only, bare commands not (every threshold here at 0); `rude_below`: its
+    head's. `email_ratings`: in place of the scorer's (the rated emails', by fits that never saw their scenario)."""
+    from backend.scoring import strategies
+
     scored = []
     for i, (text, rating) in enumerate(zip(texts, ratings)):
         politeness = scorer.score(text).politeness
         email_rating = politeness.rating if email_ratings is None or politeness.rating is None else email_ratings[i]
-        scored.append(Scored(rating, politeness.value, politeness.label == "rude", len(text.split()), email_rating))
+        bare_command = strategies.bare_command_found(politeness.reasons) and politeness.value < rude_below
+        scored.append(Scored(rating, politeness.value, politeness.label == "rude", len(text.split()), email_rating, bare_command))
     return scored
 
 
@@ -111,29 +124,39 @@ def main(argv: list[str] | None = None) -> dict:
     from training.evaluate import validation_rows
     from training.textnorm import detokenize
 
-    # the label with evidence only, whatever is served
-    scorer = Scorer(settings=Settings(rude_without_evidence_below=0.0, rude_rating_below=0.0))
-    # A score-only threshold at or above the served one would flag every email the lexicon rule needs evidence for.
+    # the label with evidence only, bare commands aside, whatever is served
+    scorer = Scorer(settings=Settings(rude_command_below=0.0, rude_without_evidence_below=0.0, rude_rating_below=0.0))
+    # A threshold at or above the head's would flag every email the evidence rule needs evidence for.
     rude_below = float(LinearHead.load("politeness").meta["rude_below"])
     rated = D.human_rated_emails()
     cross_fitted = EP.grouped_cv(*EP.served_fit_inputs())  # in the order of D.human_rated_emails()
 
     def rated_in(seeds) -> list[Scored]:
         idx = [i for i, e in enumerate(rated) if e.seed in seeds]
-        return score_all(scorer, [rated[i].text for i in idx], [rated[i].rating for i in idx], [float(cross_fitted[i]) for i in idx])
+        return score_all(scorer, rude_below, [rated[i].text for i in idx], [rated[i].rating for i in idx],
+                         [float(cross_fitted[i]) for i in idx])
 
     calibration, held_out = rated_in(TRAINING_SEEDS), rated_in(CHECK_SEEDS)
     rows = validation_rows()
-    sentences = score_all(scorer, [detokenize(r["source"]) for r in rows], [None] * len(rows))
-    business = {split: score_all(scorer, D.random_emails(split, args.business), [None] * args.business) for split in ("train", "dev")}
-    alone = choose(calibration, business["train"], rude_below, args.false_alarm, args.min_words)
-    rating_below = choose(calibration, business["train"], IMPOLITE_BELOW, args.false_alarm, args.min_words, alone_below=alone)
-    results = {"rude_below": rude_below, "alone_below": alone, "rating_below": rating_below, "min_words": args.min_words,
-               "impolite_below_rating": IMPOLITE_BELOW, "false_alarm_budget": args.false_alarm, "splits": {}}
+    sentences = score_all(scorer, rude_below, [detokenize(r["source"]) for r in rows], [None] * len(rows))
+    business = {split: score_all(scorer, rude_below, D.random_emails(split, args.business), [None] * args.business)
+                for split in ("train", "dev")}
+    # each threshold in turn, counting what it adds to the label with the ones before
+    label = Thresholds(min_words=args.min_words)
+    steps = {"blame or face-threat evidence only": label}
+    for name, up_to, step in (("command_below", rude_below, "with command_below"), ("alone_below", rude_below, "and alone_below"),
+                              ("rating_below", IMPOLITE_BELOW, "and rating_below")):
+        label = replace(label, **{name: choose(calibration, business["train"], up_to, args.false_alarm, label, name)})
+        steps[step] = label
+    results = {"rude_below": rude_below, "command_below": label.command_below, "alone_below": label.alone_below,
+               "rating_below": label.rating_below, "min_words": args.min_words, "impolite_below_rating": IMPOLITE_BELOW,
+               "false_alarm_budget": args.false_alarm, "splits": {}}
     for name, scored in [("calibration (seeds 1-12)", calibration), ("held out (seeds 13-24)", held_out),
                          ("AESLC train", business["train"]), ("AESLC dev", business["dev"]), ("JFLEG validation sentences", sentences)]:
-        results["splits"][name] = {"evidence only": summary(scored, 0.0), "with alone_below": summary(scored, alone, args.min_words),
-                                   "with alone_below and rating_below": summary(scored, alone, args.min_words, rating_below)}
+        results["splits"][name] = {step: summary(scored, t) for step, t in steps.items()}
+        # the label before this calibration: a bare command was evidence wherever blame was
+        results["splits"][name]["bare commands as evidence (before 2026-12-02), alone_below and rating_below"] = summary(
+            scored, replace(label, command_below=rude_below))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

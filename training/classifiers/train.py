@@ -193,7 +193,8 @@ def aeslc_rude_share(cfg: Config, clf: PolitenessClassifier) -> dict:
     alone_below, min_words = clf.without_evidence
     out = {"n": len(bodies), **{lab: 100 * labels.count(lab) / len(labels) for lab in ("rude", "neutral", "polite")},
            "p_quantiles": {q: float(np.quantile(probs, q / 100)) for q in (1, 5, 10, 50, 90)},
-           "rude_alone_below": alone_below, "rude_alone_min_words": min_words, "rude_rating_below": clf.rude_rating_below}
+           "rude_alone_below": alone_below, "rude_alone_min_words": min_words, "rude_rating_below": clf.rude_rating_below,
+           "rude_command_below": clf.rude_command_below}
     print(f"  aeslc_dev sample: {out}", flush=True)
     return out
 
@@ -276,7 +277,8 @@ def table(m: dict) -> str:
               f"{c_['spearman']:.2f}; P(polite): see the check-set table).", ""]
     a = p["aeslc"]
     lines += [f"Real business emails (AESLC dev, random {a['n']}): {a['rude']:.1f}% labelled rude, {a['neutral']:.1f}% neutral, {a['polite']:.1f}% polite "
-              f"(rude = P(polite) < {m['config']['rude_below']} and a rude strategy found, or a face-threat head, or P(polite) < "
+              f"(rude = P(polite) < {m['config']['rude_below']} and blame of the reader or a bare command found (in an email of "
+              f"{a['rude_alone_min_words']}+ words, a bare command only under {a.get('rude_command_below', 1.0)}), or a face-threat head, or P(polite) < "
               f"{a['rude_alone_below']} on {a['rude_alone_min_words']}+ words, or an email rating under {a['rude_rating_below']}; "
               f"polite = P(polite) >= {m['config']['polite_from']}).", "",
               "### Sentiment: TweetEval (3 classes) and SST-2 phrases (2 classes)", "",
@@ -317,7 +319,8 @@ def main(argv: list[str] | None = None) -> dict:
     # the label as served, the score-only and rating rules included: the tables report the served model's labels
     served = Settings()
     clf = PolitenessClassifier(head=head, threats=tuple(threat_heads), without_evidence=served.rude_without_evidence(),
-                               rater=EmailRater(rating_sentence_heads, rating_head), rude_rating_below=served.rude_rating_below)
+                               rater=EmailRater(rating_sentence_heads, rating_head), rude_rating_below=served.rude_rating_below,
+                               rude_command_below=served.rude_command_below)
     pol["email_check"] = email_check(cfg, clf, sets)
     pol["aeslc"] = aeslc_rude_share(cfg, clf)
     print("sentiment", flush=True)
