@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--false-alarm", type=float, default=0.01, help="largest share of AESLC train emails it may add to the rude label")
     parser.add_argument("--min-words", type=int, default=35,
-                        help="the score alone says rude only for texts this long (short sentences score low)")
+                        help="the score alone says rude, and a bare command needs command_below, only in texts this long "
+                             "(short sentences score low; a one-line command is a whole message)")
     parser.add_argument("--business", type=int, default=600, help="random AESLC emails per split")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
@@ -124,9 +125,11 @@ def main(argv: list[str] | None = None) -> dict:
     from training.evaluate import validation_rows
     from training.textnorm import detokenize
 
-    # the label with evidence only, bare commands aside, whatever is served
-    scorer = Scorer(settings=Settings(rude_command_below=0.0, rude_without_evidence_below=0.0, rude_rating_below=0.0))
-    # A threshold at or above the head's would flag every email the evidence rule needs evidence for.
+    # the label with evidence only (bare commands in texts of --min-words or more aside), whatever is served
+    scorer = Scorer(settings=Settings(rude_command_below=0.0, rude_without_evidence_below=0.0, rude_rating_below=0.0,
+                                      rude_without_evidence_min_words=args.min_words))
+    # The score thresholds go up to the head's: at it a bare command is evidence as blame is, and the score alone
+    # would flag every email the evidence rule needs evidence for.
     rude_below = float(LinearHead.load("politeness").meta["rude_below"])
     rated = D.human_rated_emails()
     cross_fitted = EP.grouped_cv(*EP.served_fit_inputs())  # in the order of D.human_rated_emails()
