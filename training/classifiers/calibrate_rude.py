@@ -10,7 +10,7 @@ more (1-5 scale) and at most `--false-alarm` of random AESLC train emails of any
 fine):
   - `command_below`: a P(polite) under which a bare command ("Send it today") is evidence too in a text of
     `--min-words` or more (in a shorter one it is evidence under rude_below). Instructions between colleagues are
-    full of them, and the rated emails' impolite ones rarely show nothing else;
+    full of them, and in the rated emails they find no impolite email the other evidence misses;
   - `alone_below`: a lower score under which texts of at least `--min-words` need no evidence (some emails people
     rate impolite show none: a reply that calls the reader's message condescending, near 0 all the same);
   - `rating_below`: an email rating (how people would rate the email, 1-5, backend/scoring/email_rating.py) under
@@ -28,6 +28,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from backend.scoring import strategies
 from backend.scoring.politeness import rude_without_evidence
 from training.classifiers import data as D
 from training.data.email_tone_pairs import CHECK_SEEDS, TRAINING_SEEDS
@@ -96,10 +97,9 @@ def summary(scored: list[Scored], t: Thresholds) -> dict:
 
 def score_all(scorer, rude_below: float, texts: list[str], ratings: list[float | None],
               email_ratings: list[float | None] | None = None) -> list[Scored]:
-    """`scorer`: one whose label takes evidence only, bare commands not (every threshold here at 0); `rude_below`: its
-    head's. `email_ratings`: in place of the scorer's (the rated emails', by fits that never saw their scenario)."""
-    from backend.scoring import strategies
-
+    """`scorer`: one whose label takes evidence only, bare commands in texts of --min-words or more not (every threshold
+    here at 0); `rude_below`: its head's. `email_ratings`: in place of the scorer's (the rated emails', by fits that
+    never saw their scenario)."""
     scored = []
     for i, (text, rating) in enumerate(zip(texts, ratings)):
         politeness = scorer.score(text).politeness
