@@ -38,6 +38,12 @@ def rude_without_evidence(probability: float, words: int, alone_below: float, mi
     return probability < alone_below and words >= min_words
 
 
+def bare_command_counts(probability: float, words: int, command_below: float, min_words: int) -> bool:
+    """A bare command is evidence (under rude_below) in a text shorter than `min_words` ("Send it now."), and in a
+    longer email only under `command_below` too."""
+    return words < min_words or probability < command_below
+
+
 class PolitenessClassifier:
     def __init__(self, embedder: SentenceEmbedder | None = None, head: LinearHead | None = None,
                  without_evidence: tuple[float, int] = (0.0, 0),
@@ -109,8 +115,7 @@ class PolitenessClassifier:
         emails as neutral, and so does a sentence a face-threat head is sure of (`threatening_sentence`: it
         already asks for a score short of polite). So does an email rating under `rude_rating_below`: fit on whole
         rated emails, it ranks cold replies with no rude word low where P(polite), a sentence model, does not."""
-        long_email = words >= self.without_evidence[1]
-        evidence = blame or (bare_command and (not long_email or probability < self.rude_command_below))
+        evidence = blame or (bare_command and bare_command_counts(probability, words, self.rude_command_below, self.without_evidence[1]))
         if (probability < self.rude_below and evidence) or criticisms >= RUDE_CRITICISMS or threatened:
             return "rude"
         if rating is not None and rating < self.rude_rating_below:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from backend.scoring import strategies
-from backend.scoring.politeness import rude_without_evidence
+from backend.scoring.politeness import bare_command_counts, rude_without_evidence
 from training.classifiers import data as D
 from training.data.email_tone_pairs import CHECK_SEEDS, TRAINING_SEEDS
 
@@ -57,7 +57,7 @@ class Thresholds:
 
 
 def rude(s: Scored, t: Thresholds) -> bool:
-    return (s.rude_with_evidence or (s.bare_command and (s.words < t.min_words or s.p_polite < t.command_below))
+    return (s.rude_with_evidence or (s.bare_command and bare_command_counts(s.p_polite, s.words, t.command_below, t.min_words))
             or rude_without_evidence(s.p_polite, s.words, t.alone_below, t.min_words)
             or (s.email_rating is not None and s.email_rating < t.rating_below))
 
